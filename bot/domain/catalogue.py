@@ -1,0 +1,206 @@
+"""The procedure catalogue: one validated `Procedure` per YAML file in procedures/.
+
+Officials edit these files (or the admin form built from the same models), so every field is strict
+(`extra="forbid"`): a misspelt key is an error with its line, never a silently ignored fact.
+Field values that citizens read are Vietnamese; enum values are short ASCII keys whose Vietnamese labels
+live in flows.yaml (`terms:`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CODE_PATTERN = r"^\d\.\d{6}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class AgencyLevel(StrEnum):
+    XA = "xã"
+    TINH = "tỉnh"
+    BO = "bộ"
+
+
+class DocumentKind(StrEnum):
+    ORIGINAL = "original"  # bản chính
+    COPY = "copy"  # bản sao
+    CERTIFIED_COPY = "certified_copy"  # bản sao có chứng thực
+    ORIGINAL_OR_COPY = "original_or_copy"  # bản chính hoặc bản sao
+    SHOW_ORIGINAL = "show_original"  # xuất trình bản chính để đối chiếu
+    ELECTRONIC = "electronic"  # dữ liệu điện tử / bản điện tử
+    FORM = "form"  # tờ khai, điền theo mẫu
+
+
+class Agency(Strict):
+    name: NonEmpty
+    level: AgencyLevel
+    where: NonEmpty  # where the citizen goes in person, in plain words
+
+
+class Portal(Strict):
+    name: NonEmpty = "Cổng Dịch vụ công quốc gia"
+    url: NonEmpty = "https://dichvucong.gov.vn"
+    vneid: bool = False  # can also be filed inside the VNeID app
+
+
+class Channels(Strict):
+    online: bool
+    post: bool
+    in_person: bool = True
+
+
+class Document(Strict):
+    name: NonEmpty
+    kind: DocumentKind = DocumentKind.ORIGINAL
+    count: Annotated[int, Field(ge=1, le=20)] = 1
+    form: str | None = None  # the form's number, e.g. "Mẫu CT01"
+    note: str | None = None
+    required: bool = True  # False: only in some cases (the note says which)
+
+
+class Fee(Strict):
+    free: bool = False
+    amount: Annotated[int, Field(ge=0)] | None = None  # VND, at the counter
+    online_amount: Annotated[int, Field(ge=0)] | None = None  # VND, when filed online (discount)
+    text: NonEmpty  # how the fee is said to citizens, e.g. "Miễn lệ phí nếu đăng ký đúng hạn"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Fee:
+        if self.free and self.amount:
+            raise ValueError("a free procedure cannot also have an amount")
+        return self
+
+
+class ProcessingTime(Strict):
+    text: NonEmpty
+    working_days: Annotated[float, Field(ge=0, le=365)] | None = None
+
+
+class OnlineStep(Strict):
+    title: NonEmpty
+    text: NonEmpty
+    help: str | None = None  # shown when the citizen presses "Gặp khó khăn" on this step
+
+
+class Postal(Strict):
+    send_dossier: bool | None = None  # None: not known
+    return_result: bool | None = None
+    note: str | None = None
+
+
+class Contact(Strict):
+    office: NonEmpty
+    hotline: str | None = None
+    officer: str | None = None
+
+
+class Procedure(Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=48)]
+    code: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+    name: NonEmpty
+    short_name: NonEmpty  # fits a button label (<= 30 characters)
+    summary: NonEmpty  # what it is, in one or two sentences
+    for_whom: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    sector: NonEmpty
+    level: Literal[2, 3, 4]  # 4 ≈ toàn trình, 3 ≈ một phần, 2 = information and forms only
+    agency: Agency
+    portal: Portal = Field(default_factory=Portal)
+    channels: Channels
+    documents: list[Document] = Field(min_length=1)
+    fee: Fee
+    processing_time: ProcessingTime
+    online_steps: list[OnlineStep] = Field(default_factory=list)
+    postal: Postal = Field(default_factory=Postal)
+    result: NonEmpty
+    in_person: str | None = None  # what still needs a visit, if anything
+    contact: Contact
+    notes: list[NonEmpty] = Field(default_factory=list)
+    related: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list)
+    legal_basis: list[NonEmpty] = Field(default_factory=list)
+    source: NonEmpty | None = None
+    last_verified: dt.date | None = None
+    unverified: list[NonEmpty] = Field(default_factory=list)  # names of fields whose facts are unchecked
+
+    @field_validator("short_name")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value) > 30:
+            raise ValueError("short_name must fit a button: 30 characters at most")
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://", value):
+            raise ValueError("source must be a web address starting with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_fields(self) -> Procedure:
+        known = set(type(self).model_fields)
+        unknown = [name for name in self.unverified if name.split(".")[0] not in known]
+        if unknown:
+            raise ValueError(f"unverified names fields that do not exist: {', '.join(unknown)}")
+        if self.channels.online and self.level == 2:
+            raise ValueError("level 2 means no online filing, but channels.online is true")
+        if not self.channels.online and self.level in (3, 4):
+            raise ValueError(f"level {self.level} needs channels.online: true")
+        if self.channels.online and not self.online_steps:
+            raise ValueError("an online procedure needs online_steps (the filing script)")
+        return self
+
+
+class Catalogue(Mapping[str, Procedure]):
+    """All procedures, by id and by national code. Immutable once built."""
+
+    def __init__(self, procedures: list[Procedure]) -> None:
+        self._by_id = {p.id: p for p in procedures}
+        self._by_code: dict[str, Procedure] = {}
+        for p in procedures:
+            if p.code:
+                self._by_code.setdefault(p.code, p)
+
+    def __getitem__(self, procedure_id: str) -> Procedure:
+        return self._by_id[procedure_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def by_code(self, code: str) -> Procedure | None:
+        return self._by_code.get(code)
+
+    def procedures(self) -> list[Procedure]:
+        return list(self._by_id.values())
+
+
+def procedure_field_paths() -> set[str]:
+    """Every dotted field path a flow template may use after `procedure.` (e.g. `fee.text`)."""
+    paths: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            paths.add(path)
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{path}.")
+
+    walk(Procedure, "")
+    return paths

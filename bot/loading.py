@@ -1,0 +1,155 @@
+"""YAML files -> validated models. Every problem names file, line and field, and all are reported at once.
+
+Two passes, as in Rasa's flow loader: first the shape of each file (pydantic, `extra="forbid"`), then the
+cross-references between files (related procedures, flow targets, template fields), so an official
+fixing content sees the whole list of what is wrong in one go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.domain.catalogue import Catalogue, Procedure
+from bot.errors import ContentInvalid, Problem
+from bot.yamlsource import YamlDocument, YamlError, parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+_PLAIN = {
+    "missing": "this field is required but missing",
+    "extra_forbidden": "unknown field (check the spelling; see the list of fields in README)",
+    "string_too_short": "must not be empty",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list (lines starting with '- ')",
+    "dict_type": "must be a group of fields",
+    "model_type": "must be a group of fields",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "literal_error": "must be one of the allowed values",
+    "enum": "must be one of the allowed values",
+    "too_short": "must not be empty",
+}
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def problems_from_validation(err: ValidationError, doc: YamlDocument) -> list[Problem]:
+    problems = []
+    for item in err.errors():
+        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        kind = item["type"]
+        message = _PLAIN.get(kind, item["msg"])
+        if kind == "value_error":
+            message = item["msg"].removeprefix("Value error, ")
+        elif kind in ("literal_error", "enum") and "expected" in item.get("ctx", {}):
+            message = f"must be one of: {item['ctx']['expected']}"
+        elif kind == "string_pattern_mismatch":
+            message = f"has the wrong form (expected pattern {item['ctx']['pattern']})"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            message = item["msg"]
+        problems.append(Problem(doc.file, doc.line_of(loc), dotted(loc), message))
+    return problems
+
+
+def validate_model(model: type[M], doc: YamlDocument) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as err:
+        return None, problems_from_validation(err, doc)
+
+
+def read_document(path: Path, display: str | None = None) -> YamlDocument:
+    """Read and parse one YAML file; raises YamlError with the file's problem."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise YamlError(Problem(name, 1, "(file)", "the file is not UTF-8 text")) from None
+    return parse_yaml(text, name)
+
+
+def parse_procedure(
+    text: str, file: str, expected_id: str | None
+) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
+    try:
+        doc = parse_yaml(text, file)
+    except YamlError as err:
+        return None, None, [err.problem]
+    procedure, problems = validate_model(Procedure, doc)
+    if procedure is not None and expected_id is not None and procedure.id != expected_id:
+        problems.append(
+            Problem(file, doc.line_of(("id",)), "id", f"the id '{procedure.id}' must match the file name '{expected_id}'")
+        )
+    return procedure, doc, problems
+
+
+def catalogue_problems(catalogue: Catalogue, docs: dict[str, YamlDocument]) -> list[Problem]:
+    """Second pass: references between procedures."""
+    problems = []
+    for procedure in catalogue.procedures():
+        doc = docs[procedure.id]
+        for i, other in enumerate(procedure.related):
+            if other not in catalogue:
+                problems.append(Problem(doc.file, doc.line_of(("related", i)), f"related.{i}", f"no procedure has the id '{other}'"))
+            elif other == procedure.id:
+                problems.append(Problem(doc.file, doc.line_of(("related", i)), f"related.{i}", "a procedure cannot be related to itself"))
+    codes: dict[str, str] = {}
+    for procedure in catalogue.procedures():
+        if procedure.code and procedure.code in codes:
+            doc = docs[procedure.id]
+            problems.append(Problem(doc.file, doc.line_of(("code",)), "code", f"the code {procedure.code} is also used by '{codes[procedure.code]}'"))
+        elif procedure.code:
+            codes[procedure.code] = procedure.id
+    return problems
+
+
+def load_catalogue_texts(files: dict[str, str]) -> Catalogue:
+    """Validate a set of procedure files given as {file name: YAML text}; raise ContentInvalid with every problem."""
+    procedures: list[Procedure] = []
+    docs: dict[str, YamlDocument] = {}
+    problems: list[Problem] = []
+    for name in sorted(files):
+        expected = Path(name).stem
+        procedure, doc, found = parse_procedure(files[name], name, expected)
+        problems.extend(found)
+        if procedure is not None and doc is not None:
+            if procedure.id in docs:
+                problems.append(Problem(name, 1, "id", f"the id '{procedure.id}' is used by another file"))
+                continue
+            procedures.append(procedure)
+            docs[procedure.id] = doc
+    catalogue = Catalogue(procedures)
+    problems.extend(catalogue_problems(catalogue, docs))
+    if not procedures and not problems:
+        problems.append(Problem("procedures", 1, "(folder)", "no procedure files (*.yaml) were found"))
+    if problems:
+        raise ContentInvalid(problems)
+    return catalogue
+
+
+def read_catalogue_dir(directory: Path) -> dict[str, str]:
+    """{file path: text} of every procedure file; raises ContentInvalid for files that are not UTF-8."""
+    files: dict[str, str] = {}
+    unreadable: list[Problem] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            files[str(path)] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            unreadable.append(Problem(str(path), 1, "(file)", "the file is not UTF-8 text"))
+    if unreadable:
+        raise ContentInvalid(unreadable)
+    return files
+
+
+def load_catalogue(directory: Path) -> Catalogue:
+    return load_catalogue_texts(read_catalogue_dir(directory))

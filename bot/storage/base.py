@@ -1,0 +1,133 @@
+"""The storage interface the service relies on, with plain records.
+
+Two implementations: `SqlStore` (SQLAlchemy 2.0: SQLite by default, PostgreSQL in production) and
+`MemoryStore` (an in-memory twin for unit tests). Both keep the same promises:
+
+- Inbox: an accepted incoming message is written before the webhook answers 200, keyed by a channel
+  dedupe key (Zalo msg_id, Telegram update_id), so redelivery is recognised and a crash loses nothing.
+- Conversation: state is read and written under a per-conversation lock (a row lock on PostgreSQL), so
+  two messages from one citizen are handled one after the other, also across worker processes.
+- Outbox: replies are recorded in the same transaction as the new state, then delivered and marked;
+  undelivered ones are retried with back-off.
+- Events: one row per turn for analytics, with ID-card and phone numbers already masked by the caller.
+- Secrets: channel tokens (Zalo's single-use refresh token) replaced atomically under a shared lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    channel: str  # "web", "zalo", "telegram", "cli"
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+
+@dataclass(slots=True)
+class InboxItem:
+    id: int
+    key: ConversationKey
+    dedupe_key: str
+    incoming: dict[str, Any]  # Incoming as JSON: {"kind", "text", "button", "payload"}
+    received_at: dt.datetime
+
+
+@dataclass(slots=True)
+class OutboxItem:
+    id: int
+    key: ConversationKey
+    inbox_id: int | None
+    seq: int  # order within one turn
+    reply: dict[str, Any]  # Reply.to_json()
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(slots=True)
+class TurnEvent:
+    key: ConversationKey
+    flow: str
+    step: str
+    procedure: str | None
+    incoming_kind: str
+    text_masked: str  # already masked: never a raw ID-card or phone number
+    search_decision: str | None = None  # match | choose | none
+    search_top: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    at: dt.datetime = field(default_factory=utcnow)
+
+
+@dataclass(slots=True)
+class StoredConversation:
+    key: ConversationKey
+    state: dict[str, Any] | None  # None: a new conversation
+    version: int
+
+
+class ConversationTx(Protocol):
+    """One locked unit of work on one conversation (see `Store.conversation`)."""
+
+    conversation: StoredConversation
+
+    async def save(self, state: dict[str, Any]) -> None:
+        """Write the new state (the version goes up by one)."""
+        ...
+
+    async def add_replies(self, replies: list[dict[str, Any]], inbox_id: int | None) -> list[OutboxItem]:
+        """Record the turn's replies in the outbox, in order; returns them with their ids."""
+        ...
+
+    async def add_event(self, event: TurnEvent) -> None: ...
+    async def add_feedback(self, procedure: str | None, helpful: bool, comment: str) -> None: ...
+    async def mark_processed(self, inbox_id: int) -> None: ...
+
+
+class Store(Protocol):
+    # Inbox
+    async def accept(self, key: ConversationKey, dedupe_key: str, incoming: dict[str, Any]) -> InboxItem | None:
+        """Record an incoming message; None when this dedupe_key was already accepted."""
+        ...
+
+    async def pending_inbox(self, limit: int = 100) -> list[InboxItem]:
+        """Accepted messages not yet processed, oldest first (for recovery after a crash)."""
+        ...
+
+    # Conversations
+    def conversation(self, key: ConversationKey) -> Any:
+        """`async with store.conversation(key) as tx:` holds the conversation's lock for the block;
+        everything done through tx commits together at the end, or not at all on an exception."""
+        ...
+
+    async def load_state(self, key: ConversationKey) -> dict[str, Any] | None: ...
+
+    # Outbox
+    async def due_outbox(self, limit: int = 100, now: dt.datetime | None = None) -> list[OutboxItem]: ...
+    async def mark_delivered(self, outbox_id: int) -> None: ...
+    async def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        """retry_at None: give up (the error is permanent); it is kept for the report."""
+        ...
+
+    # Channel secrets (Zalo tokens)
+    async def get_secret(self, name: str) -> dict[str, Any] | None: ...
+    async def update_secret(
+        self, name: str, update: Callable[[dict[str, Any] | None], dict[str, Any] | None]
+    ) -> dict[str, Any] | None:
+        """Read-modify-write under a lock every worker shares; `update` may return None to keep it."""
+        ...
+
+    # Feedback and analytics
+    def events(self, since: dt.datetime | None = None) -> AsyncIterator[TurnEvent]: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,113 @@
+"""Safe YAML reading that remembers the line of every value.
+
+Validation errors must point an official at `FILE:LINE`, so we compose the node tree ourselves and keep
+a map from the data path (("documents", 2, "name")) to its line. Anchors and aliases are refused (they
+serve no purpose in our content and allow "billion laughs" bombs), and so is every non-standard tag
+(`!!python/object`...): only plain maps, lists and scalars are content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from bot.errors import Problem
+
+MAX_FILE_BYTES = 512 * 1024
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    file: str
+    data: Any
+    lines: dict[Path_, int]
+
+    def line_of(self, path: tuple[Any, ...]) -> int:
+        """The line of the deepest known prefix of `path` (a missing key points at its parent)."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return line
+        return 1
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_node.start_mark.line + 1, "keys must be plain words")
+            key = str(loader.construct_scalar(key_node))
+            if key == "<<":
+                raise _Refused(key_node.start_mark.line + 1, "merge keys (<<) are not allowed")
+            if key in out:
+                raise _Refused(key_node.start_mark.line + 1, f"the key '{key}' appears twice")
+            out[key] = _build(value_node, (*path, key), lines, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
+    if node.tag not in _SCALAR_TAGS:
+        raise _Refused(node.start_mark.line + 1, f"the tag {node.tag} is not allowed")
+    value = loader.construct_object(node)
+    return value
+
+
+class _NoAliasComposer(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, "anchors and aliases (*name) are not allowed")
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(event.start_mark.line + 1, "anchors (&name) are not allowed")
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, file: str) -> YamlDocument:
+    """Parse one YAML document; raise ContentInvalid-ready problems as `YamlError`."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise YamlError(Problem(file, 1, "(file)", f"the file is larger than {MAX_FILE_BYTES // 1024} KB"))
+    loader = _NoAliasComposer(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlError(Problem(file, 1, "(file)", "the file is empty"))
+        lines: dict[Path_, int] = {}
+        data = _build(node, (), lines, loader)
+    except _Refused as refused:
+        raise YamlError(Problem(file, refused.line, "(yaml)", refused.message)) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlError(Problem(file, line, "(yaml)", f"not valid YAML: {err.problem or err}")) from None
+    except yaml.YAMLError as err:
+        raise YamlError(Problem(file, 1, "(yaml)", f"not valid YAML: {err}")) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(file=file, data=data, lines=lines)
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
