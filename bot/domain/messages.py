@@ -15,6 +15,7 @@ class IncomingKind(StrEnum):
     TEXT = "text"
     BUTTON = "button"
     START = "start"  # a deep link (/start <payload>) or a channel's "follow"/"get started"
+    UNSUPPORTED = "unsupported"  # a sticker, photo, voice note...: the bot asks the citizen to type
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,22 @@ class Incoming:
     @classmethod
     def started(cls, payload: str = "") -> Incoming:
         return cls(IncomingKind.START, payload=payload)
+
+    @classmethod
+    def unsupported(cls, what: str = "") -> Incoming:
+        return cls(IncomingKind.UNSUPPORTED, payload=what)
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind.value, "text": self.text, "button": self.button, "payload": self.payload}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incoming:
+        return cls(
+            IncomingKind(str(data.get("kind", "text"))),
+            text=str(data.get("text", "")),
+            button=str(data.get("button", "")),
+            payload=str(data.get("payload", "")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,91 @@
+"""The FastAPI app: web chat, webhooks, health. `create_app(settings)` wires everything in the lifespan.
+
+Start-up order: content (refuse to start on invalid content, listing every problem) -> database
+(migrated) -> service -> channels (each says whether it is on) -> recovery of anything a previous
+process accepted but did not finish -> the delivery loop.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.limits import BodyLimit
+
+from api.routes import chat, health, telegram, zalo
+from bot.config import Settings, load_settings
+from bot.content import load_content
+from bot.service import ChatService
+from bot.storage.sql import SqlStore
+
+log = logging.getLogger("motcua.api")
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; a 1 MB body is refused before parsing
+CHANNEL_MODULES = ("bot.channels.zalo", "bot.channels.telegram")
+
+
+async def _start_channels(settings: Settings, service: ChatService, http: httpx.AsyncClient) -> None:
+    for module_name in CHANNEL_MODULES:
+        module = importlib.import_module(module_name)
+        starter: Callable[..., Awaitable[object]] = module.start_channel
+        sender = await starter(settings, service, http)
+        name = module_name.rsplit(".", 1)[-1]
+        if sender is None:
+            log.info("channel %s is off (its MOTCUA_%s_* settings are unset)", name, name.upper())
+        else:
+            service.register_sender(sender)  # type: ignore[arg-type]
+            log.info("channel %s is on", name)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
+        store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+        service = ChatService(
+            store, content, max_attempts=settings.outbox_max_attempts, poll_seconds=settings.outbox_poll_seconds
+        )
+        http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        app.state.settings, app.state.service, app.state.http = settings, service, http
+        try:
+            await _start_channels(settings, service, http)
+            await service.recover()
+            service.start()
+            log.info("Motcua is serving %d procedures", len(content.catalogue))
+            yield
+        finally:
+            await service.stop()
+            await http.aclose()
+            await store.close()
+
+    app = FastAPI(title="Motcua", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
+    for module in (health, chat, zalo, telegram):
+        app.include_router(module.router)
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory api.main:app_factory` (several workers read settings from the environment)."""
+    return create_app(load_settings())

@@ -1,0 +1,27 @@
+"""GET /healthz: 200 when the app can serve (content loaded, database answering)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import ServiceDep
+from bot.storage.base import ConversationKey
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz(service: ServiceDep) -> JSONResponse:
+    body: dict[str, Any] = {
+        "status": "ok",
+        "procedures": len(service.content.catalogue),
+        "channels": sorted(["web", *service.senders]),
+    }
+    try:
+        await service.store.load_state(ConversationKey("health", "probe"))
+    except Exception as err:  # noqa: BLE001 - any database failure means "cannot serve"
+        return JSONResponse({"status": "unavailable", "reason": type(err).__name__}, status_code=503)
+    return JSONResponse(body)

@@ -1,0 +1,40 @@
+"""`motcua serve` (uvicorn) and `motcua telegram --polling` (local development without a public URL)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+
+from bot.config import Settings
+from bot.errors import ConfigError
+
+log = logging.getLogger("motcua.serve")
+
+
+def serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        log.warning("several workers on SQLite serialise on one file; use PostgreSQL in production")
+    if workers > 1:
+        # Each worker process builds its own app from the environment (settings are re-read there).
+        uvicorn.run("api.main:app_factory", factory=True, host=host, port=port, workers=workers, log_level="info")
+    else:
+        from api.main import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def telegram_polling(settings: Settings) -> int:
+    if not settings.telegram_enabled:
+        raise ConfigError("set MOTCUA_TELEGRAM_TOKEN to run the Telegram bot")
+    from bot.channels.telegram import run_polling
+    from bot.cli_chat import open_service
+
+    async def run() -> None:
+        async with open_service(settings) as service:
+            await run_polling(settings, service)
+
+    asyncio.run(run())
+    return 0

@@ -1,0 +1,75 @@
+"""Settings: the one reader of MOTCUA_* environment variables, validated at start-up.
+
+Built through `load_settings()` (a factory, not an import-time singleton) so tests and several apps in one
+process can each have their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOTCUA_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///./motcua.db"
+    catalogue_dir: Path = CHECKOUT / "procedures"
+    flows_file: Path = CHECKOUT / "flows.yaml"
+    lexicon_file: Path = CHECKOUT / "lexicon.yaml"
+    secret_salt: str = Field(default="motcua-dev-salt", min_length=8)  # keys pseudonymised analytics ids
+
+    # Web chat
+    cors_origins: list[str] = Field(default_factory=list)  # pages allowed to embed the chat widget
+    public_base_url: str = "http://127.0.0.1:8000"
+    max_message_chars: int = Field(default=2000, ge=100)
+
+    # Zalo Official Account
+    zalo_app_id: str | None = None
+    zalo_app_secret: str | None = None
+    zalo_oa_secret_key: str | None = None
+    zalo_access_token: str | None = None
+    zalo_refresh_token: str | None = None
+    zalo_openapi_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_oa_link: str | None = None  # e.g. https://zalo.me/<oa id>, printed on leaflets
+
+    # Telegram
+    telegram_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None
+
+    # Delivery
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    outbox_max_attempts: int = Field(default=12, ge=1)
+
+    @property
+    def zalo_enabled(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_oa_secret_key)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        if self.zalo_enabled and not (self.zalo_app_secret and (self.zalo_access_token or self.zalo_refresh_token)):
+            raise ValueError(
+                "Zalo is half configured: with MOTCUA_ZALO_APP_ID and MOTCUA_ZALO_OA_SECRET_KEY also set "
+                "MOTCUA_ZALO_APP_SECRET and MOTCUA_ZALO_ACCESS_TOKEN or MOTCUA_ZALO_REFRESH_TOKEN"
+            )
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise ConfigError(f"invalid settings: {err}") from err
