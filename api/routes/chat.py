@@ -66,3 +66,9 @@ class ChatOut(BaseModel):
 async def chat(body: ChatIn, service: ServiceDep) -> dict[str, Any]:
     replies = await service.converse("web", body.user_id, body.incoming())
     return replies_to_json(replies)
+
+
+@router.get("/api/ui")
+async def ui_texts(service: ServiceDep) -> dict[str, str]:
+    """The web page's own words (title, placeholder, buttons), from the `ui:` section of flows.yaml."""
+    return dict(service.content.flows.ui)
