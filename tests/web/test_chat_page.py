@@ -1,0 +1,117 @@
+"""The web chat page in a real headless Chromium (Debian's), driven by Playwright: type a question, tap a
+button, reload — the conversation is still there; embed the widget on another page."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from tests.support.server import live_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def base_url(settings: Settings) -> Iterator[str]:
+    with live_app(settings) as url:
+        yield url
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        pg = context.new_page()
+        yield pg
+        context.close()
+        browser.close()
+
+
+def bot_texts(page: object) -> list[str]:
+    return page.locator(".msg--bot").all_inner_texts()  # type: ignore[attr-defined, no-any-return]
+
+
+def test_type_tap_reload_keeps_the_conversation(page: object, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    pg = page
+    pg.goto(base_url + "/")  # type: ignore[attr-defined]
+    expect(pg.locator(".msg--bot").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(pg.locator(".chip:not([disabled])").first).to_be_visible()  # type: ignore[attr-defined]
+    # The page's words come from flows.yaml and it is labelled for screen readers.
+    assert pg.get_attribute("#input", "placeholder")  # type: ignore[attr-defined]
+    assert pg.locator("label[for=input]").inner_text()  # type: ignore[attr-defined]
+
+    pg.fill("#input", "làm giấy khai sinh cho con")  # type: ignore[attr-defined]
+    pg.press("#input", "Enter")  # type: ignore[attr-defined]
+    expect(pg.locator(".msg--me")).to_have_count(1)  # type: ignore[attr-defined]
+    expect(pg.locator(".msg--bot").last).to_contain_text("khai sinh")  # type: ignore[attr-defined]
+
+    before_tap = len(bot_texts(pg))
+    chip = pg.locator(".chip:not([disabled])").first  # type: ignore[attr-defined]
+    label = chip.inner_text()
+    chip.click()
+    expect(pg.locator(".msg--me").last).to_have_text(label)  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelectorAll('.msg--bot').length > n", arg=before_tap
+    )
+    transcript = bot_texts(pg)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "web-chat.png"), full_page=True)  # type: ignore[attr-defined]
+
+    pg.reload()  # type: ignore[attr-defined]
+    expect(pg.locator(".msg--me")).to_have_count(2)  # type: ignore[attr-defined]
+    assert bot_texts(pg) == transcript
+    # Only the last message's buttons can still be pressed after a reload.
+    live = pg.locator(".chip:not([disabled])")  # type: ignore[attr-defined]
+    assert live.count() >= 1
+
+
+def test_links_are_clickable(page: object, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    pg = page
+    pg.goto(base_url + "/?p=khai-sinh")  # type: ignore[attr-defined]
+    expect(pg.locator(".msg--bot").first).to_be_visible()  # type: ignore[attr-defined]
+    pg.wait_for_selector(".msg--bot a[href^='https://']")  # type: ignore[attr-defined]
+    href = pg.locator(".msg--bot a").first.get_attribute("href")  # type: ignore[attr-defined]
+    assert href and href.startswith("https://")
+
+
+@pytest.fixture
+def embeddable_url(settings: Settings) -> Iterator[str]:
+    with live_app(settings.model_copy(update={"cors_origins": ["http://portal.test"]})) as url:
+        yield url
+
+
+def test_widget_opens_the_chat_inside_an_allowed_portal(page: object, embeddable_url: str) -> None:
+    from playwright.sync_api import expect
+
+    pg, base_url = page, embeddable_url
+    host = f"<!doctype html><html lang=vi><body><h1>Cổng phường</h1><script src='{base_url}/widget.js'></script></body></html>"
+    pg.route("http://portal.test/", lambda route: route.fulfill(body=host, content_type="text/html"))  # type: ignore[attr-defined]
+    pg.goto("http://portal.test/")  # type: ignore[attr-defined]
+    bubble = pg.locator(".motcua-bubble")  # type: ignore[attr-defined]
+    expect(bubble).to_be_visible()
+    bubble.click()
+    expect(bubble).to_have_attribute("aria-expanded", "true")
+    frame = pg.frame_locator(".motcua-panel iframe")  # type: ignore[attr-defined]
+    expect(frame.locator(".msg--bot").first).to_be_visible()
