@@ -74,9 +74,9 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.S
 class _NoAliasComposer(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _Refused(event.start_mark.line + 1, "anchors and aliases (*name) are not allowed")
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Refused(event.start_mark.line + 1, "anchors (&name) are not allowed")
