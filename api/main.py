@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from api.limits import BodyLimit
 from api.security import SecurityHeaders
 
-from api.routes import chat, health, telegram, zalo
+from api.routes import chat, health, outreach, telegram, zalo
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.service import ChatService
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    for module in (health, chat, zalo, telegram):
+    for module in (health, chat, outreach, zalo, telegram):
         app.include_router(module.router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app

@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli_outreach import add_outreach_commands, run_outreach
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, ContentInvalid
 
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="search the catalogue; QUERY '-' reads one query per line")
     search.add_argument("query")
     search.add_argument("--json", action="store_true", help="print JSON (one object per query)")
+
+    add_outreach_commands(sub)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot")
     telegram.add_argument("--polling", action="store_true", required=True, help="long polling (local development)")
@@ -75,6 +78,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return validate_path(settings, args.path)
     if args.command == "search":
         return _search(settings, args.query, args.json)
+    if args.command in ("leaflet", "poster"):
+        return run_outreach(args, settings)
     if args.command == "telegram":
         from bot.cli_serve import telegram_polling
 

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     catalogue_dir: Path = CHECKOUT / "procedures"
     flows_file: Path = CHECKOUT / "flows.yaml"
     lexicon_file: Path = CHECKOUT / "lexicon.yaml"
+    outreach_file: Path = CHECKOUT / "outreach.yaml"  # the words printed on leaflets and posters
     secret_salt: str = Field(default="motcua-dev-salt", min_length=8)  # keys pseudonymised analytics ids
 
     # Web chat

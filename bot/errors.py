@@ -3,6 +3,7 @@
     MotcuaError
     ├── ContentInvalid          procedures/ or flows.yaml failed validation; .problems lists every one
     ├── ConfigError             a setting is missing or contradictory at start-up
+    ├── PdfUnavailable          no browser to print leaflets with (bot/outreach/pdf.py)
     ├── StorageError            the database refused or lost something
     │   └── ConflictError       someone else changed the same record first (optimistic lock)
     └── ChannelError            a channel API failed; .channel, .code say which and how

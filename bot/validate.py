@@ -15,6 +15,7 @@ from bot.errors import ContentInvalid, Problem
 from bot.flows_file import check_flows_text
 from bot.lexicon_file import load_lexicon
 from bot.loading import load_catalogue_texts, read_catalogue_dir
+from bot.outreach_file import load_outreach
 
 
 def _check_catalogue(files: dict[str, str]) -> list[Problem]:
@@ -30,6 +31,12 @@ def _check_file(path: Path, settings: Settings) -> list[Problem]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return [Problem(str(path), 1, "(file)", "the file is not UTF-8 text")]
+    if path.name == "outreach.yaml" or path.resolve() == settings.outreach_file.resolve():
+        try:
+            load_outreach(path)
+        except ContentInvalid as err:
+            return err.problems
+        return []
     if path.name == "lexicon.yaml":
         try:
             load_lexicon(path)
@@ -50,8 +57,9 @@ def collect_problems(settings: Settings, path: str | None) -> list[Problem]:
     if path is None:
         problems = _check_catalogue(read_catalogue_dir(settings.catalogue_dir))
         problems += _check_file(settings.flows_file, settings)
-        if settings.lexicon_file.exists():
-            problems += _check_file(settings.lexicon_file, settings)
+        for extra in (settings.lexicon_file, settings.outreach_file):
+            if extra.exists():
+                problems += _check_file(extra, settings)
         return problems
     target = Path(path)
     if target.is_dir():

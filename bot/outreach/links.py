@@ -1,0 +1,115 @@
+"""The links a leaflet may print, built from Settings.
+
+A printed link cannot be fixed after the fact, so a link is only built when its setting is set and can
+work on a citizen's phone: the web address must be public (not 127.0.0.1, not a private network), the
+Telegram username must be a valid one. Anything left out is reported in `skipped` (for the operator,
+in English) instead of being printed broken.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote, urlsplit
+
+from bot.config import Settings
+
+_TELEGRAM_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLink:
+    channel: Channel
+    url: str
+    opens_procedure: bool  # False for Zalo: the citizen still has to type the procedure's name
+
+
+def _unreachable_host_reason(url: str) -> str | None:
+    """Why a phone could not open `url`, or None when it can."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an http(s) address"
+    host = parts.hostname.lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "points at this computer (localhost)"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # a domain name
+    if address.is_loopback or address.is_unspecified:
+        return f"points at this computer ({host})"
+    if address.is_private or address.is_link_local:
+        return f"points at a private address ({host}) that phones cannot reach"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BotLinks:
+    web_base: str | None  # public base URL without a trailing slash
+    telegram_username: str | None
+    zalo_oa: str | None
+    skipped: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BotLinks:
+        skipped: list[str] = []
+        web: str | None = settings.public_base_url.strip().rstrip("/") or None
+        if web is not None and (reason := _unreachable_host_reason(web)):
+            skipped.append(f"web links left out: MOTCUA_PUBLIC_BASE_URL {reason}")
+            web = None
+        username = (settings.telegram_bot_username or "").strip().removeprefix("@") or None
+        if username is not None and not _TELEGRAM_USERNAME.match(username):
+            skipped.append("Telegram links left out: MOTCUA_TELEGRAM_BOT_USERNAME is not a valid username")
+            username = None
+        elif username is None:
+            skipped.append("Telegram links left out: MOTCUA_TELEGRAM_BOT_USERNAME is unset")
+        zalo = (settings.zalo_oa_link or "").strip() or None
+        if zalo is not None and (reason := _unreachable_host_reason(zalo)):
+            skipped.append(f"Zalo link left out: MOTCUA_ZALO_OA_LINK {reason}")
+            zalo = None
+        elif zalo is None:
+            skipped.append("Zalo link left out: MOTCUA_ZALO_OA_LINK is unset")
+        return cls(web, username, zalo, tuple(skipped))
+
+    def short_url(self, procedure_id: str) -> str | None:
+        """The web chat, opened at this procedure (GET /p/<id> redirects to /?p=<id>)."""
+        return f"{self.web_base}/p/{quote(procedure_id, safe='')}" if self.web_base else None
+
+    def telegram(self, procedure_id: str | None = None) -> str | None:
+        """The Telegram bot; with an id, a deep link that sends `/start <id>`."""
+        if not self.telegram_username:
+            return None
+        base = f"https://t.me/{self.telegram_username}"
+        return f"{base}?start={quote(procedure_id, safe='')}" if procedure_id else base
+
+    def web_home(self) -> str | None:
+        return f"{self.web_base}/" if self.web_base else None
+
+    def for_procedure(self, procedure_id: str) -> list[ChannelLink]:
+        """Every printable link to the bot at this procedure: web, Telegram, then Zalo."""
+        links = [
+            ChannelLink(Channel.WEB, self.short_url(procedure_id) or "", True),
+            ChannelLink(Channel.TELEGRAM, self.telegram(procedure_id) or "", True),
+            ChannelLink(Channel.ZALO, self.zalo_oa or "", False),
+        ]
+        return [link for link in links if link.url]
+
+    def for_bot(self) -> list[ChannelLink]:
+        """Every printable link to the bot's start, in the same order."""
+        links = [
+            ChannelLink(Channel.WEB, self.web_home() or "", False),
+            ChannelLink(Channel.TELEGRAM, self.telegram() or "", False),
+            ChannelLink(Channel.ZALO, self.zalo_oa or "", False),
+        ]
+        return [link for link in links if link.url]
+
+    def cache_key(self) -> tuple[str | None, str | None, str | None]:
+        return (self.web_base, self.telegram_username, self.zalo_oa)
