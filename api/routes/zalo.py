@@ -1,0 +1,57 @@
+"""POST /webhooks/zalo: Zalo OA events arrive here.
+
+The route only checks and hands on (bot/channels/zalo_webhook.py decides): an unsigned or wrongly signed
+request gets 401, malformed JSON 400, an oversized body 413 — and none of them touches storage. A
+verified event the bot acts on is accepted into the service's inbox (deduplicated on Zalo's msg_id) and
+answered 200 at once; the reply is sent in the background. Ignored events (the OA's own echoes,
+receipts, unknown kinds) are answered 200 too, so Zalo does not retry them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import ServiceDep, SettingsDep
+from bot.channels.zalo import now_ms, webhook_for
+from bot.channels.zalo_signature import HEADER
+
+router = APIRouter(tags=["zalo"])
+log = logging.getLogger("motcua.zalo")
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The raw body (the signature covers these exact bytes), or None once it passes `limit`."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+@router.post("/webhooks/zalo")
+async def zalo_webhook(request: Request, settings: SettingsDep, service: ServiceDep) -> JSONResponse:
+    webhook = webhook_for(settings)
+    if webhook is None:
+        return JSONResponse({"detail": "the Zalo channel is not configured"}, status_code=404)
+    raw = await _read_body(request, webhook.max_body_bytes)
+    if raw is None:
+        log.warning("zalo webhook refused: body over %d bytes", webhook.max_body_bytes)
+        return JSONResponse({"detail": "body too large"}, status_code=413)
+    outcome = webhook.check(raw, request.headers.get(HEADER), now_ms=now_ms())
+    if outcome.status != 200:
+        log.warning("zalo webhook refused (%d): %s", outcome.status, outcome.reason)
+        return JSONResponse({"detail": outcome.reason}, status_code=outcome.status)
+    if outcome.message is None:
+        log.debug("zalo webhook: %s", outcome.reason)
+        return JSONResponse({"ok": True})
+    fresh = await service.accept(outcome.message)
+    if not fresh:
+        log.info("zalo webhook: redelivery of %s ignored", outcome.message.dedupe_key)
+    return JSONResponse({"ok": True})
