@@ -1,0 +1,231 @@
+"""`SqlStore`: the Store on SQLAlchemy 2.0 asyncio, for SQLite (default) and PostgreSQL (production).
+
+Locking, so that one citizen's messages are handled one at a time, also across worker processes:
+- In this process, an asyncio lock per conversation (and per secret) makes waiters queue without holding
+  a pooled connection.
+- Across processes, PostgreSQL locks the row: insert it if missing (ON CONFLICT DO NOTHING), then
+  SELECT ... FOR UPDATE, inside the transaction that does the work. SQLite has no row locks; every writing
+  transaction is BEGIN IMMEDIATE, which takes the database's single write lock (see database.py).
+- A SQLite :memory: database is a single shared connection, so all work on it takes turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.errors import StorageError
+from bot.storage import sql_queries as queries
+from bot.storage.base import ConversationKey, InboxItem, OutboxItem, StoredConversation, TurnEvent, utcnow
+from bot.storage.database import (
+    BEGIN_OPTION,
+    IMMEDIATE,
+    async_url,
+    create_engine_for,
+    insert_ignoring_conflicts,
+    is_sqlite_memory,
+)
+from bot.storage.locks import KeyedLocks
+from bot.storage.migrate import upgrade_connection
+from bot.storage.records import DEFAULT_SALT, event_from_row, masked_incoming, require_aware, stored_error
+from bot.storage.sql_tx import SqlConversationTx
+from bot.storage.tables import Conversation, Inbox, Outbox, Secret
+
+SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
+EVENTS_PAGE = 500
+
+
+class SqlStore:
+    def __init__(
+        self, engine: AsyncEngine, salt: str = DEFAULT_SALT, single_connection: bool = False
+    ) -> None:
+        self._engine = engine
+        self._salt = salt
+        self._dialect = engine.dialect.name
+        self._conversation_locks = KeyedLocks()
+        self._secret_locks = KeyedLocks()
+        self._turns: asyncio.Lock | None = asyncio.Lock() if single_connection else None
+
+    @classmethod
+    async def open(
+        cls, url: str, *, salt: str | None = None, migrate: bool = False, echo: bool = False
+    ) -> SqlStore:
+        """Connect to MOTCUA_DATABASE_URL; `migrate` first brings the schema up to date.
+
+        `salt` keys the pseudonyms in events and feedback (MOTCUA_SECRET_SALT in production)."""
+        engine = create_engine_for(url, echo=echo)
+        store = cls(engine, salt or DEFAULT_SALT, single_connection=is_sqlite_memory(async_url(url)))
+        if migrate:
+            try:
+                await store.migrate()
+            except BaseException:
+                await engine.dispose()
+                raise
+        return store
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The underlying engine, for health checks and tests that inspect the tables directly."""
+        return self._engine
+
+    async def migrate(self) -> None:
+        """Run the Alembic migrations on this store's own connection (so also a :memory: database)."""
+        async with self._unit(write=True) as conn:
+            await conn.run_sync(upgrade_connection)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    # Inbox
+
+    async def accept(
+        self, key: ConversationKey, dedupe_key: str, incoming: dict[str, Any]
+    ) -> InboxItem | None:
+        """The citizen's text is stored masked (records.masked_incoming); the item returned is as stored."""
+        stored, now = masked_incoming(incoming), utcnow()
+        values = {
+            "channel": key.channel,
+            "user_id": key.user_id,
+            "dedupe_key": dedupe_key,
+            "incoming": stored,
+            "received_at": now,
+        }
+        # The unique (channel, dedupe_key) makes a redelivery, even a concurrent one, a no-op: no row back.
+        insert = insert_ignoring_conflicts(self._dialect, Inbox, values, ["channel", "dedupe_key"])
+        async with self._unit(write=True) as conn:
+            inbox_id = (await conn.execute(insert.returning(Inbox.id))).scalar()
+        if inbox_id is None:
+            return None
+        return InboxItem(inbox_id, key, dedupe_key, stored, now)
+
+    async def pending_inbox(self, limit: int = 100) -> list[InboxItem]:
+        async with self._unit(write=False) as conn:
+            rows = (await conn.execute(queries.pending_inbox(limit))).all()
+        return [queries.inbox_item(row) for row in rows]
+
+    # Conversations
+
+    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[SqlConversationTx]:
+        return self._conversation(key)
+
+    @asynccontextmanager
+    async def _conversation(self, key: ConversationKey) -> AsyncIterator[SqlConversationTx]:
+        async with self._conversation_locks.hold(key), self._unit(write=True) as conn:
+            await conn.execute(queries.conversation_placeholder(self._dialect, key, utcnow()))
+            row = (await conn.execute(queries.locked_conversation(key))).one()
+            tx = SqlConversationTx(conn, StoredConversation(key, row.state, row.version), row.id, self._salt)
+            try:
+                yield tx
+            finally:
+                tx.close()
+
+    async def load_state(self, key: ConversationKey) -> dict[str, Any] | None:
+        query = select(Conversation.state).where(
+            Conversation.channel == key.channel, Conversation.user_id == key.user_id
+        )
+        async with self._unit(write=False) as conn:
+            state: dict[str, Any] | None = (await conn.execute(query)).scalar()
+        return state
+
+    # Outbox
+
+    async def due_outbox(self, limit: int = 100, now: dt.datetime | None = None) -> list[OutboxItem]:
+        """Undelivered replies whose time has come, oldest first; a reply waits while an earlier one of
+        its conversation waits for a retry (records.due_items states the rule)."""
+        now = utcnow() if now is None else require_aware(now)
+        async with self._unit(write=False) as conn:
+            rows = (await conn.execute(queries.due_outbox(now, limit))).all()
+        return [queries.outbox_item(row) for row in rows]
+
+    async def mark_delivered(self, outbox_id: int) -> None:
+        await self._update_outbox(outbox_id, delivered_at=utcnow())
+
+    async def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        outcome: dict[str, Any] = (
+            {"failed_at": utcnow()} if retry_at is None else {"next_attempt_at": require_aware(retry_at)}
+        )
+        await self._update_outbox(
+            outbox_id, attempts=Outbox.attempts + 1, last_error=stored_error(error), **outcome
+        )
+
+    async def _update_outbox(self, outbox_id: int, **values: Any) -> None:
+        async with self._unit(write=True) as conn:
+            result = await conn.execute(sql_update(Outbox).where(Outbox.id == outbox_id).values(**values))
+        if result.rowcount == 0:
+            raise StorageError(f"outbox item {outbox_id} does not exist")
+
+    # Channel secrets
+
+    async def get_secret(self, name: str) -> dict[str, Any] | None:
+        async with self._unit(write=False) as conn:
+            value: dict[str, Any] | None = (
+                await conn.execute(select(Secret.value).where(Secret.name == name))
+            ).scalar()
+        return value
+
+    async def update_secret(self, name: str, update: SecretUpdate) -> dict[str, Any] | None:
+        """Read-modify-write of one secret, one caller at a time across processes.
+
+        `update` may be a coroutine function: refreshing a Zalo token is an HTTP call that must run
+        inside the lock, since the refresh token it spends works only once."""
+        async with self._secret_locks.hold(name), self._unit(write=True) as conn:
+            placeholder = {"name": name, "value": None, "version": 0, "updated_at": utcnow()}
+            await conn.execute(insert_ignoring_conflicts(self._dialect, Secret, placeholder, ["name"]))
+            row = (
+                await conn.execute(
+                    select(Secret.value, Secret.version).where(Secret.name == name).with_for_update()
+                )
+            ).one()
+            new_value = update(row.value)
+            if inspect.isawaitable(new_value):
+                new_value = await new_value
+            if new_value is None:
+                return row.value  # type: ignore[no-any-return]
+            await conn.execute(
+                sql_update(Secret)
+                .where(Secret.name == name)
+                .values(value=new_value, version=row.version + 1, updated_at=utcnow())
+            )
+            return new_value
+
+    # Analytics
+
+    async def events(self, since: dt.datetime | None = None) -> AsyncIterator[TurnEvent]:
+        """Events in the order they were written, read a page at a time so no connection stays busy
+        while the caller works; each event's key carries the pseudonym, not the user id."""
+        after_id = 0
+        cutoff = None if since is None else require_aware(since)
+        while True:
+            async with self._unit(write=False) as conn:
+                page = queries.events_page(after_id, cutoff, EVENTS_PAGE)
+                rows = (await conn.execute(page)).mappings().all()
+            for row in rows:
+                yield event_from_row(dict(row))
+            if len(rows) < EVENTS_PAGE:
+                return
+            after_id = rows[-1]["id"]
+
+    # Connections
+
+    @asynccontextmanager
+    async def _unit(self, write: bool) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction that commits when the block ends, and rolls back on an error."""
+        async with self._turns or nullcontext():
+            try:
+                async with self._engine.connect() as conn:
+                    if write and self._dialect == "sqlite":
+                        await conn.execution_options(**{BEGIN_OPTION: IMMEDIATE})
+                    async with conn.begin():
+                        yield conn
+            except SQLAlchemyError as exc:
+                # The first line names the driver error; the rest would repeat statement parameters.
+                raise StorageError(f"database error: {str(exc).splitlines()[0]}") from exc
