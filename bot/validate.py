@@ -14,7 +14,8 @@ from bot.config import Settings
 from bot.errors import ContentInvalid, Problem
 from bot.flows_file import check_flows_text
 from bot.lexicon_file import load_lexicon
-from bot.loading import load_catalogue_texts, read_catalogue_dir
+from bot.domain.catalogue import Catalogue
+from bot.loading import load_catalogue, load_catalogue_texts, read_catalogue_dir
 from bot.outreach_file import load_outreach
 
 
@@ -24,6 +25,14 @@ def _check_catalogue(files: dict[str, str]) -> list[Problem]:
     except ContentInvalid as err:
         return err.problems
     return []
+
+
+def _catalogue_or_none(settings: Settings) -> Catalogue | None:
+    """The configured catalogue, so flow messages are also checked at their length once facts fill them."""
+    try:
+        return load_catalogue(settings.catalogue_dir)
+    except ContentInvalid:
+        return None  # its own problems are reported separately
 
 
 def _check_file(path: Path, settings: Settings) -> list[Problem]:
@@ -44,7 +53,7 @@ def _check_file(path: Path, settings: Settings) -> list[Problem]:
             return err.problems
         return []
     if path.name == "flows.yaml" or path.resolve() == settings.flows_file.resolve():
-        return check_flows_text(text, str(path))
+        return check_flows_text(text, str(path), catalogue=_catalogue_or_none(settings))
     # One procedure: check it together with the configured catalogue so cross-references resolve.
     context: dict[str, str] = {}
     if settings.catalogue_dir.is_dir():

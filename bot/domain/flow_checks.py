@@ -1,0 +1,112 @@
+"""The second validation pass of flows.yaml: cross-references between steps, flows and facts.
+
+The shapes are already valid (pydantic, first pass); here we check what only the whole file can tell:
+duplicate ids, a branch without `else:`, command words, then the graph of steps (flow_graph: unknown
+targets, unreachable steps, unused flows, loops that never wait, calls that never return) and every
+fact a template or condition reads (flow_fields). Each problem is an `Issue` at a data path, so
+the loader reports it as FILE:LINE with the field an official has to fix.
+
+Button ids need no length check here: names are at most 20 characters, so `flow.step.button` stays
+within Telegram's 64 bytes by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.domain.catalogue import Catalogue
+from bot.domain.engine_text import command_key
+from bot.domain.flow_fields import FieldChecker, rendered_lengths
+from bot.domain.flow_graph import GraphChecker
+from bot.domain.flow_sites import condition_sites, template_sites
+from bot.domain.flows import END, BranchStep, Flows, Issue, WalkStep, YamlPath
+
+WALK_BUTTONS = ("next", "stuck")  # the ids a walk step gives its own two buttons
+
+
+def duplicates(flows: Flows) -> Iterator[Issue]:
+    for flow_id, flow in flows.flows.items():
+        seen: set[str] = set()
+        for i, step in enumerate(flow.steps):
+            at: YamlPath = ("flows", flow_id, "steps", i)
+            if step.id in seen:
+                yield Issue((*at, "id"), f"another step of '{flow_id}' is already called '{step.id}'")
+            seen.add(step.id)
+            if step.id in flows.flows:
+                yield Issue(
+                    (*at, "id"), f"'{step.id}' is also a flow's name; rename the step so targets are clear"
+                )
+            if step.id == END:
+                yield Issue((*at, "id"), "'end' is reserved for finishing a flow; rename the step")
+            if isinstance(step, BranchStep) and step.else_ is None:
+                yield Issue((*at, "else"), "a branch needs else: (where to go when no case holds)")
+            buttons: set[str] = set(WALK_BUTTONS) if isinstance(step, WalkStep) else set()
+            for j, button in enumerate(getattr(step, "buttons", [])):
+                if button.id in buttons:
+                    yield Issue(
+                        (*at, "buttons", j, "id"), f"the button id '{button.id}' is used twice in this step"
+                    )
+                buttons.add(button.id)
+
+
+def typed_words(flows: Flows) -> Iterator[Issue]:
+    """Within one step, a typed word may press only one button, and never shadow a global command
+    (commands are read first, so the button would never be pressed by typing)."""
+    commands = {command_key(w): name for name, c in flows.commands.items() for w in c.words}
+    for flow_id, flow in flows.flows.items():
+        for i, step in enumerate(flow.steps):
+            at: YamlPath = ("flows", flow_id, "steps", i)
+            owner: dict[str, str] = {}
+            typed: list[tuple[YamlPath, str, str]] = []
+            if isinstance(step, WalkStep):
+                typed += [((*at, "continue_button"), step.continue_button, "next")]
+                typed += [((*at, "continue_words", j), w, "next") for j, w in enumerate(step.continue_words)]
+                typed += [((*at, "stuck_button"), step.stuck_button, "stuck")]
+                typed += [((*at, "stuck_words", j), w, "stuck") for j, w in enumerate(step.stuck_words)]
+            for j, button in enumerate(getattr(step, "buttons", [])):
+                typed.append(((*at, "buttons", j, "label"), button.label, button.id))
+                typed += [((*at, "buttons", j, "words", k), w, button.id) for k, w in enumerate(button.words)]
+            for path, word, button in typed:
+                key = command_key(word)
+                if "{" in word or not key:
+                    continue  # a label naming facts is only known once rendered
+                if isinstance(path[-1], int) and key in commands:  # a word, not a label
+                    yield Issue(
+                        path, f"'{word}' is a word of the command '{commands[key]}', which comes first"
+                    )
+                elif owner.setdefault(key, button) != button:
+                    yield Issue(path, f"typing '{word}' would also press the button '{owner[key]}'")
+
+
+def commands(flows: Flows) -> Iterator[Issue]:
+    owner: dict[str, str] = {}
+    for name, command in flows.commands.items():
+        for j, word in enumerate(command.words):
+            key = command_key(word)
+            if not key:
+                yield Issue(("commands", name, "words", j), "a command word needs letters or digits")
+            elif owner.setdefault(key, name) != name:
+                yield Issue(
+                    ("commands", name, "words", j), f"'{word}' is also a word of command '{owner[key]}'"
+                )
+    menu = flows.settings.menu_button
+    if menu is not None and (menu not in flows.commands or flows.commands[menu].goto is None):
+        yield Issue(("settings", "menu_button"), f"menu_button must name a command with goto: (not '{menu}')")
+
+
+def check_flows(flows: Flows, catalogue: Catalogue | None = None) -> list[Issue]:
+    """Every cross-reference problem of a shape-valid flows.yaml; with a catalogue, rendered lengths too."""
+    graph = GraphChecker(flows)
+    fields = FieldChecker(flows)
+    unresolved = list(graph.targets())
+    issues = [*duplicates(flows), *commands(flows), *typed_words(flows), *unresolved]
+    if not unresolved:  # the graph checks below assume every target resolves
+        issues += [*graph.reachability(), *graph.loops(), *graph.returns()]
+    for site in template_sites(flows):
+        issues += fields.template(site)
+    for site in condition_sites(flows):
+        issues += fields.condition(site)
+    issues += [*fields.terms(), *fields.formats(), *fields.unknown_cases()]
+    if catalogue is not None:
+        issues += rendered_lengths(flows, catalogue)
+    return issues
