@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.support.server import live_app
+from tests.support.server import free_port, live_app, static_page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -18,6 +18,11 @@ ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+# A portal page on another origin, served by a second real server on loopback (Chromium refuses to load a
+# loopback script into a page from another address space, which is not the situation of a real portal).
+PORTAL_PORT = free_port()
+PORTAL_ORIGIN = f"http://127.0.0.1:{PORTAL_PORT}"
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,17 +103,21 @@ def test_links_are_clickable(page: object, base_url: str) -> None:
 
 @pytest.fixture
 def embeddable_url(settings: Settings) -> Iterator[str]:
-    with live_app(settings.model_copy(update={"cors_origins": ["http://portal.test"]})) as url:
+    with live_app(settings.model_copy(update={"cors_origins": [PORTAL_ORIGIN]})) as url:
         yield url
 
 
 def test_widget_opens_the_chat_inside_an_allowed_portal(page: object, embeddable_url: str) -> None:
-    from playwright.sync_api import expect
-
     pg, base_url = page, embeddable_url
     host = f"<!doctype html><html lang=vi><body><h1>Cổng phường</h1><script src='{base_url}/widget.js'></script></body></html>"
-    pg.route("http://portal.test/", lambda route: route.fulfill(body=host, content_type="text/html"))  # type: ignore[attr-defined]
-    pg.goto("http://portal.test/")  # type: ignore[attr-defined]
+    with static_page(host, PORTAL_PORT):
+        pg.goto(PORTAL_ORIGIN + "/")  # type: ignore[attr-defined]
+        check_widget(pg)
+
+
+def check_widget(pg: object) -> None:
+    from playwright.sync_api import expect
+
     bubble = pg.locator(".motcua-bubble")  # type: ignore[attr-defined]
     expect(bubble).to_be_visible()
     bubble.click()
