@@ -161,7 +161,7 @@ def test_invalid_leaflet_texts_are_logged_with_their_line_and_answered_503(
     bad = tmp_path / "outreach.yaml"
     text = OUTREACH_FILE.read_text(encoding="utf-8").replace("  fee: Lệ phí\n", "  fees: Lệ phí\n", 1)
     bad.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(outreach, "load_outreach", lambda: load_outreach(bad))
+    monkeypatch.setattr(outreach, "load_outreach", lambda _path: load_outreach(bad))
     assert client.get("/leaflets/khai-sinh.pdf").status_code == 503
     assert any(f"{bad}:" in message and "leaflet.fees" in message for message in caplog.messages)
     # Short links do not need the leaflet texts, so they keep working.
