@@ -19,9 +19,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.limits import BodyLimit
-from api.security import SecurityHeaders
-
 from api.routes import chat, health, outreach, telegram, zalo
+from api.security import SecurityHeaders
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.service import ChatService
@@ -55,7 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
         store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
         service = ChatService(
-            store, content, max_attempts=settings.outbox_max_attempts, poll_seconds=settings.outbox_poll_seconds
+            store,
+            content,
+            max_attempts=settings.outbox_max_attempts,
+            poll_seconds=settings.outbox_poll_seconds,
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         app.state.settings, app.state.service, app.state.http = settings, service, http

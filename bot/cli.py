@@ -17,13 +17,17 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="motcua", description="Motcua: trợ lý thủ tục hành chính trực tuyến")
+    parser = argparse.ArgumentParser(
+        prog="motcua", description="Motcua: trợ lý thủ tục hành chính trực tuyến"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the API, webhooks and the web chat page")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than 1)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than 1)"
+    )
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--jsonl", action="store_true", help="scripted: one JSON object per line in and out")
@@ -39,13 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     add_outreach_commands(sub)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot")
-    telegram.add_argument("--polling", action="store_true", required=True, help="long polling (local development)")
+    telegram.add_argument(
+        "--polling", action="store_true", required=True, help="long polling (local development)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     try:
         settings = load_settings()
         return _dispatch(args, settings)
@@ -55,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentInvalid as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        print(f"motcua: the content has {len(err.problems)} problem(s); fix them and try again", file=sys.stderr)
+        print(
+            f"motcua: the content has {len(err.problems)} problem(s); fix them and try again", file=sys.stderr
+        )
         return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_OK

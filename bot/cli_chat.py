@@ -86,7 +86,9 @@ def render(replies: list[Reply], style: Style, width: int) -> list[str]:
     numbered: list[str] = []
     for reply in replies:
         for paragraph in reply.text.split("\n"):
-            wrapped = textwrap.wrap(paragraph, width=width, subsequent_indent="  " if paragraph[:2] in ("- ", "• ") else "")
+            wrapped = textwrap.wrap(
+                paragraph, width=width, subsequent_indent="  " if paragraph[:2] in ("- ", "• ") else ""
+            )
             for line in wrapped or [""]:
                 print(style("36", line))
         for link in reply.links:

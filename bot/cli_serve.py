@@ -18,7 +18,9 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
         log.warning("several workers on SQLite serialise on one file; use PostgreSQL in production")
     if workers > 1:
         # Each worker process builds its own app from the environment (settings are re-read there).
-        uvicorn.run("api.main:app_factory", factory=True, host=host, port=port, workers=workers, log_level="info")
+        uvicorn.run(
+            "api.main:app_factory", factory=True, host=host, port=port, workers=workers, log_level="info"
+        )
     else:
         from api.main import create_app
 

@@ -61,7 +61,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
-        if self.zalo_enabled and not (self.zalo_app_secret and (self.zalo_access_token or self.zalo_refresh_token)):
+        if self.zalo_enabled and not (
+            self.zalo_app_secret and (self.zalo_access_token or self.zalo_refresh_token)
+        ):
             raise ValueError(
                 "Zalo is half configured: with MOTCUA_ZALO_APP_ID and MOTCUA_ZALO_OA_SECRET_KEY also set "
                 "MOTCUA_ZALO_APP_SECRET and MOTCUA_ZALO_ACCESS_TOKEN or MOTCUA_ZALO_REFRESH_TOKEN"

@@ -46,7 +46,9 @@ def dotted(loc: tuple[Any, ...]) -> str:
 def problems_from_validation(err: ValidationError, doc: YamlDocument) -> list[Problem]:
     problems = []
     for item in err.errors():
-        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        loc = tuple(
+            part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-"))
+        )
         kind = item["type"]
         message = _PLAIN.get(kind, item["msg"])
         if kind == "value_error":
@@ -88,7 +90,12 @@ def parse_procedure(
     procedure, problems = validate_model(Procedure, doc)
     if procedure is not None and expected_id is not None and procedure.id != expected_id:
         problems.append(
-            Problem(file, doc.line_of(("id",)), "id", f"the id '{procedure.id}' must match the file name '{expected_id}'")
+            Problem(
+                file,
+                doc.line_of(("id",)),
+                "id",
+                f"the id '{procedure.id}' must match the file name '{expected_id}'",
+            )
         )
     return procedure, doc, problems
 
@@ -100,21 +107,42 @@ def catalogue_problems(catalogue: Catalogue, docs: dict[str, YamlDocument]) -> l
         doc = docs[procedure.id]
         for i, other in enumerate(procedure.related):
             if other not in catalogue:
-                problems.append(Problem(doc.file, doc.line_of(("related", i)), f"related.{i}", f"no procedure has the id '{other}'"))
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(("related", i)),
+                        f"related.{i}",
+                        f"no procedure has the id '{other}'",
+                    )
+                )
             elif other == procedure.id:
-                problems.append(Problem(doc.file, doc.line_of(("related", i)), f"related.{i}", "a procedure cannot be related to itself"))
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(("related", i)),
+                        f"related.{i}",
+                        "a procedure cannot be related to itself",
+                    )
+                )
     codes: dict[str, str] = {}
     for procedure in catalogue.procedures():
         if procedure.code and procedure.code in codes:
             doc = docs[procedure.id]
-            problems.append(Problem(doc.file, doc.line_of(("code",)), "code", f"the code {procedure.code} is also used by '{codes[procedure.code]}'"))
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(("code",)),
+                    "code",
+                    f"the code {procedure.code} is also used by '{codes[procedure.code]}'",
+                )
+            )
         elif procedure.code:
             codes[procedure.code] = procedure.id
     return problems
 
 
 def load_catalogue_texts(files: dict[str, str]) -> Catalogue:
-    """Validate a set of procedure files given as {file name: YAML text}; raise ContentInvalid with every problem."""
+    """Validate procedure files given as {file name: YAML text}; raise ContentInvalid with every problem."""
     procedures: list[Procedure] = []
     docs: dict[str, YamlDocument] = {}
     problems: list[Problem] = []

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.domain.catalogue import Catalogue
 from bot.errors import ContentInvalid, Problem
 from bot.flows_file import check_flows_text
 from bot.lexicon_file import load_lexicon
-from bot.domain.catalogue import Catalogue
 from bot.loading import load_catalogue, load_catalogue_texts, read_catalogue_dir
 from bot.outreach_file import load_outreach
 
@@ -57,7 +57,9 @@ def _check_file(path: Path, settings: Settings) -> list[Problem]:
     # One procedure: check it together with the configured catalogue so cross-references resolve.
     context: dict[str, str] = {}
     if settings.catalogue_dir.is_dir():
-        context = {k: v for k, v in read_catalogue_dir(settings.catalogue_dir).items() if Path(k).stem != path.stem}
+        context = {
+            k: v for k, v in read_catalogue_dir(settings.catalogue_dir).items() if Path(k).stem != path.stem
+        }
     context[str(path)] = text
     return [p for p in _check_catalogue(context) if p.file == str(path)]
 

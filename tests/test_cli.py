@@ -15,13 +15,21 @@ ROOT = Path(__file__).resolve().parents[1]
 LINE_FORMAT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 
 
-def motcua(*args: str, stdin: str = "", db: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def motcua(
+    *args: str, stdin: str = "", db: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     if db is not None:
         env["MOTCUA_DATABASE_URL"] = f"sqlite:///{db}"
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -48,7 +56,9 @@ def test_chat_jsonl_answers_one_object_per_line_and_resumes_in_a_new_process(tmp
 
     # A later process continues the same conversation: a button offered before still works.
     button = next(b for m in outputs[1]["messages"] for b in m["buttons"])
-    second = motcua("chat", "--jsonl", stdin=json.dumps({"user_id": "b", "button": button["id"]}) + "\n", db=db)
+    second = motcua(
+        "chat", "--jsonl", stdin=json.dumps({"user_id": "b", "button": button["id"]}) + "\n", db=db
+    )
     assert second.returncode == 0, second.stderr
     (reply,) = [json.loads(line) for line in second.stdout.splitlines()]
     assert reply["messages"]

@@ -37,14 +37,16 @@ def test_a_valid_file_loads_alone() -> None:
 
 def test_unknown_field_names_its_line() -> None:
     text = standalone(GOOD).replace("sector: Hộ tịch", "sectr: Hộ tịch")
-    ((file, line, field, message),) = [p for p in problems_of({"khai-sinh.yaml": text}) if p[2] == "sectr"]
+    ((file, line, _, message),) = [p for p in problems_of({"khai-sinh.yaml": text}) if p[2] == "sectr"]
     assert file == "khai-sinh.yaml"
     assert text.splitlines()[line - 1].startswith("sectr:")
     assert "unknown field" in message
 
 
 def test_every_problem_in_every_file_is_reported_at_once() -> None:
-    broken = standalone(GOOD).replace("level: 4", "level: five").replace("working_days: 1", "working_days: -3")
+    broken = (
+        standalone(GOOD).replace("level: 4", "level: five").replace("working_days: 1", "working_days: -3")
+    )
     found = problems_of({"khai-sinh.yaml": broken, "ket-hon.yaml": "id: ket-hon\n", "x.yaml": "a: [\n"})
     fields = {(f, fld) for f, _, fld, _ in found}
     assert ("khai-sinh.yaml", "level") in fields
@@ -73,7 +75,11 @@ def test_duplicate_codes_are_reported() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
-        ("short_name: Đăng ký khai sinh", "short_name: Đăng ký khai sinh cho trẻ em mới sinh ở xã", "short_name"),
+        (
+            "short_name: Đăng ký khai sinh",
+            "short_name: Đăng ký khai sinh cho trẻ em mới sinh ở xã",
+            "short_name",
+        ),
         ("source: https://", "source: ftp://", "source"),
         ("unverified: [", "unverified: [khong_co, ", "(file)"),
         ("  online: true", "  online: false", "(file)"),

@@ -69,7 +69,8 @@ def test_invalid_input_is_refused_and_changes_nothing(client: TestClient, body: 
 
 def test_a_one_megabyte_body_is_refused_before_parsing(client: TestClient) -> None:
     response = client.post(
-        "/api/chat", content=b'{"user_id": "u", "text": "' + b"a" * 1_000_000 + b'"}',
+        "/api/chat",
+        content=b'{"user_id": "u", "text": "' + b"a" * 1_000_000 + b'"}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -85,7 +86,9 @@ def test_the_page_and_its_words_are_served(client: TestClient) -> None:
 
 
 def test_cors_allows_only_configured_origins(sqlite_url: str) -> None:
-    settings: Settings = load_settings(database_url=sqlite_url, cors_origins=["https://phuong.example.gov.vn"])
+    settings: Settings = load_settings(
+        database_url=sqlite_url, cors_origins=["https://phuong.example.gov.vn"]
+    )
     with TestClient(create_app(settings)) as client:
         allowed = client.options(
             "/api/chat",

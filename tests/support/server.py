@@ -26,7 +26,9 @@ def free_port() -> int:
 def live_app(settings: Settings, timeout: float = 20.0) -> Iterator[str]:
     """Serve create_app(settings) on a free loopback port; yield its base URL; stop it afterwards."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
@@ -66,7 +68,7 @@ def static_page(html: str, port: int) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)

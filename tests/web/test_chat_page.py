@@ -15,8 +15,13 @@ from tests.support.server import free_port, live_app, static_page
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 # A portal page on another origin, served by a second real server on loopback (Chromium refuses to load a
@@ -109,7 +114,10 @@ def embeddable_url(settings: Settings) -> Iterator[str]:
 
 def test_widget_opens_the_chat_inside_an_allowed_portal(page: object, embeddable_url: str) -> None:
     pg, base_url = page, embeddable_url
-    host = f"<!doctype html><html lang=vi><body><h1>Cổng phường</h1><script src='{base_url}/widget.js'></script></body></html>"
+    host = (
+        "<!doctype html><html lang=vi><body><h1>Cổng phường</h1>"
+        f"<script src='{base_url}/widget.js'></script></body></html>"
+    )
     with static_page(host, PORTAL_PORT):
         pg.goto(PORTAL_ORIGIN + "/")  # type: ignore[attr-defined]
         check_widget(pg)
