@@ -81,15 +81,31 @@ class Style:
         return f"\033[{code}m{text}\033[0m" if self.enabled else text
 
 
+BULLETS = ("- ", "• ", "☐ ", "✓ ")
+
+
+def wrap_paragraph(paragraph: str, width: int) -> list[str]:
+    """Wrap one line of a message, keeping its indentation and hanging bullets; never split a web address."""
+    indent = paragraph[: len(paragraph) - len(paragraph.lstrip(" "))]
+    body = paragraph[len(indent) :]
+    hanging = indent + ("  " if body.startswith(BULLETS) else "")
+    return textwrap.wrap(
+        paragraph,
+        width=width,
+        initial_indent="",
+        subsequent_indent=hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+
+
 def render(replies: list[Reply], style: Style, width: int) -> list[str]:
     """Print the bot's messages; return the button ids in the order they were numbered."""
     numbered: list[str] = []
     for reply in replies:
         for paragraph in reply.text.split("\n"):
-            wrapped = textwrap.wrap(
-                paragraph, width=width, subsequent_indent="  " if paragraph[:2] in ("- ", "• ") else ""
-            )
-            for line in wrapped or [""]:
+            for line in wrap_paragraph(paragraph, width) or [""]:
                 print(style("36", line))
         for link in reply.links:
             print(style("4;34", f"{link.label}: {link.url}"))
