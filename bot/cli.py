@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli_outreach import add_outreach_commands, run_outreach
+from bot.cli_report import add_report_commands, run_report
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, ContentInvalid
 
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON (one object per query)")
 
     add_outreach_commands(sub)
+    add_report_commands(sub)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot")
     telegram.add_argument(
@@ -88,6 +90,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return validate_path(settings, args.path)
     if args.command == "search":
         return _search(settings, args.query, args.json)
+    if args.command == "report":
+        return run_report(args, settings)
     if args.command in ("leaflet", "poster"):
         return run_outreach(args, settings)
     if args.command == "telegram":
