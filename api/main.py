@@ -19,10 +19,23 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.limits import BodyLimit
-from api.routes import chat, health, outreach, telegram, zalo
+from api.routes import (
+    admin_api,
+    admin_auth,
+    admin_inbox,
+    admin_pages,
+    admin_report,
+    chat,
+    chat_poll,
+    health,
+    outreach,
+    telegram,
+    zalo,
+)
 from api.security import SecurityHeaders
+from bot.admin import start_admin
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.handoff.desk import HandoffDesk
 from bot.service import ChatService
 from bot.storage.sql import SqlStore
 
@@ -51,22 +64,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
         store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+        # Content comes from the newest published revision, loaded by start_admin below.
         service = ChatService(
             store,
-            content,
+            None,
             max_attempts=settings.outbox_max_attempts,
             poll_seconds=settings.outbox_poll_seconds,
         )
+        service.handoff = HandoffDesk(service)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         app.state.settings, app.state.service, app.state.http = settings, service, http
         try:
-            await _start_channels(settings, service, http)
-            await service.recover()
-            service.start()
-            log.info("Motcua is serving %d procedures", len(content.catalogue))
-            yield
+            # Published content lives in the database as revisions; the first start imports the files.
+            async with start_admin(app, settings, service, store, poll_seconds=settings.content_poll_seconds):
+                await _start_channels(settings, service, http)
+                await service.recover()
+                service.start()
+                log.info("Motcua is serving %d procedures", len(service.content.catalogue))
+                yield
         finally:
             await service.stop()
             await http.aclose()
@@ -84,7 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    for module in (health, chat, outreach, zalo, telegram):
+    routers = (health, chat, chat_poll, outreach, zalo, telegram)
+    admin = (admin_auth, admin_api, admin_inbox, admin_report, admin_pages)
+    for module in (*routers, *admin):
         app.include_router(module.router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app

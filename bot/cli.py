@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli_admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.cli_outreach import add_outreach_commands, run_outreach
 from bot.cli_report import add_report_commands, run_report
 from bot.config import Settings, load_settings
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON (one object per query)")
 
     add_outreach_commands(sub)
+    add_admin_commands(sub)
     add_report_commands(sub)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot")
@@ -90,6 +92,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return validate_path(settings, args.path)
     if args.command == "search":
         return _search(settings, args.query, args.json)
+    if args.command in ADMIN_COMMANDS:
+        return run_admin(args, settings)
     if args.command == "report":
         return run_report(args, settings)
     if args.command in ("leaflet", "poster"):

@@ -16,9 +16,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.admin import start_admin
 from bot.config import Settings
-from bot.content import load_content
 from bot.domain.messages import Incoming, Reply, replies_to_json
+from bot.handoff.desk import HandoffDesk
 from bot.service import ChatService
 from bot.storage.base import ConversationKey
 from bot.storage.sql import SqlStore
@@ -28,10 +29,15 @@ EXIT_OK = 0
 
 @asynccontextmanager
 async def open_service(settings: Settings) -> AsyncIterator[ChatService]:
-    content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
     store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+    service = ChatService(store, None)
+    # The terminal has no inbox: the desk tells the citizen a person can't be reached here.
+    service.handoff = HandoffDesk(service)
     try:
-        yield ChatService(store, content)
+        # The same published content as the web chat: imported from the files on first start, then the
+        # newest revision (files changed on disk since the last start are published first).
+        async with start_admin(None, settings, service, store, poll_seconds=settings.content_poll_seconds):
+            yield service
     finally:
         await store.close()
 

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     # Delivery
     outbox_poll_seconds: float = Field(default=2.0, gt=0)
     outbox_max_attempts: int = Field(default=12, ge=1)
+    content_poll_seconds: float = Field(default=2.0, gt=0)  # how soon a worker serves a new revision
 
     @property
     def zalo_enabled(self) -> bool:

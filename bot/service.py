@@ -6,6 +6,8 @@
 Webhooks only `accept` and answer 200; processing runs in the background. If the process dies between
 accepting and sending, `recover()` (at start-up and then periodically) finishes the accepted messages and
 delivers what the outbox still holds, so nothing accepted is lost and nothing is processed twice.
+Sending is bot/delivery.py's: replies are claimed before they are sent, so several workers on one
+database never send the same reply.
 """
 
 from __future__ import annotations
@@ -16,43 +18,49 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import InboundMessage, Sender
 from bot.content import Content
+from bot.delivery import Delivery
 from bot.domain.engine import Turn
 from bot.domain.messages import Incoming, Reply
 from bot.domain.privacy import mask_pii
 from bot.domain.state import ConversationState
-from bot.errors import ChannelError, ChannelRateLimited, ChannelRejected
 from bot.storage.base import ConversationKey, InboxItem, OutboxItem, Store, TurnEvent, utcnow
+
+if TYPE_CHECKING:
+    from bot.handoff.desk import HandoffDesk
 
 log = logging.getLogger("motcua.service")
 
 DIRECT_CHANNELS = frozenset({"web", "cli"})  # replies travel back in the response itself
-
-
-def backoff_seconds(attempts: int) -> float:
-    """1, 2, 4 ... seconds, capped at five minutes."""
-    return float(min(300, 2 ** max(0, attempts - 1)))
+# The periodic recovery leaves a message this young to the worker that accepted it (it is being
+# processed there); older ones are taken by whichever worker looks, as their worker may have died.
+RECOVERY_GRACE_SECONDS = 10.0
 
 
 class ChatService:
-    def __init__(self, store: Store, content: Content, *, max_attempts: int = 12, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self, store: Store, content: Content | None, *, max_attempts: int = 12, poll_seconds: float = 2.0
+    ) -> None:
         self.store = store
         self._content = content
         self.senders: dict[str, Sender] = {}
-        self.max_attempts = max_attempts
+        self.delivery = Delivery(store, self.senders, max_attempts=max_attempts)
         self.poll_seconds = poll_seconds
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: set[int] = set()
-        self._delivering: set[str] = set()
         self._worker: asyncio.Task[None] | None = None
         self.on_turn: list[Callable[[ConversationKey, Turn], None]] = []  # hooks for tests and metrics
+        self.handoff: HandoffDesk | None = None  # handoff to a person (bot/handoff); None: the bot only
 
     # --- content -----------------------------------------------------------------------------------
     @property
     def content(self) -> Content:
+        """The content being served; None only before the first revision is loaded at start-up."""
+        if self._content is None:
+            raise RuntimeError("no content loaded yet: start the content manager (bot.admin.start_admin)")
         return self._content
 
     def swap_content(self, content: Content) -> None:
@@ -92,7 +100,14 @@ class ChatService:
                     return []
                 saved = tx.conversation.state
                 state = ConversationState.from_json(saved) if saved else None
-                turn = self._content.engine.handle(state, Incoming.from_json(item.incoming))
+                incoming = Incoming.from_json(item.incoming)
+                # --- handoff hook (bot/handoff/desk.py): while a person holds the conversation, the desk
+                # records the message for the inbox and the bot stays silent; otherwise the engine answers.
+                if self.handoff is not None:
+                    turn = await self.handoff.turn(tx, item, state, incoming, self.content)
+                else:
+                    turn = self.content.engine.handle(state, incoming)
+                # --- end of the handoff hook
                 await tx.save(turn.state.to_json())
                 outbox: list[OutboxItem] = await tx.add_replies([r.to_json() for r in turn.replies], item.id)
                 await tx.add_event(self._event(item, turn))
@@ -126,71 +141,32 @@ class ChatService:
         if item.key.channel in DIRECT_CHANNELS:
             return
         await self.process(item)
-        await self.deliver_for(item.key)
+        await self.delivery.deliver_for(item.key)
 
     async def deliver_for(self, key: ConversationKey) -> None:
-        """Send this conversation's due replies in order; stop at the first that must wait."""
-        name = str(key)
-        if name in self._delivering:
-            return  # another task is already sending this citizen's replies, in order
-        self._delivering.add(name)
-        try:
-            due = [o for o in await self.store.due_outbox(limit=500) if o.key == key]
-            for entry in due:
-                if not await self._send_one(entry):
-                    break
-        finally:
-            self._delivering.discard(name)
-
-    async def _send_one(self, entry: OutboxItem) -> bool:
-        sender = self.senders.get(entry.key.channel)
-        if sender is None:
-            log.warning("no sender for channel %s; reply %s waits", entry.key.channel, entry.id)
-            return False
-        try:
-            await sender.send(entry.key.user_id, entry.reply)
-        except ChannelRejected as err:
-            log.warning("reply %s rejected for good: %s", entry.id, err)
-            await self.store.mark_failed(entry.id, str(err), None)
-            return True  # the next reply may still be deliverable (e.g. a shorter one)
-        except ChannelRateLimited as err:
-            await self._retry_later(entry, str(err), err.retry_after)
-            return False
-        except (ChannelError, OSError, Exception) as err:  # noqa: BLE001 - any transport failure is retried
-            await self._retry_later(entry, f"{type(err).__name__}: {err}", backoff_seconds(entry.attempts + 1))
-            return False
-        await self.store.mark_delivered(entry.id)
-        return True
-
-    async def _retry_later(self, entry: OutboxItem, error: str, delay: float) -> None:
-        if entry.attempts + 1 >= self.max_attempts:
-            log.error("giving up on reply %s after %d attempts: %s", entry.id, entry.attempts + 1, error)
-            await self.store.mark_failed(entry.id, error, None)
-        else:
-            await self.store.mark_failed(entry.id, error, utcnow() + dt.timedelta(seconds=delay))
+        """Send this conversation's due replies in order (Delivery.deliver_for)."""
+        await self.delivery.deliver_for(key)
 
     # --- recovery and the worker loop --------------------------------------------------------------
-    async def recover(self) -> None:
-        """Finish accepted messages nobody processed (a crash) and send what the outbox holds."""
+    async def recover(self, grace_seconds: float = 0.0) -> None:
+        """Finish accepted messages nobody processed (a crash) and send what the outbox holds.
+
+        `grace_seconds`: leave messages accepted more recently than this to the worker processing them."""
+        cutoff = utcnow() - dt.timedelta(seconds=grace_seconds)
         for item in await self.store.pending_inbox(limit=200):
-            if item.id in self._in_flight or item.key.channel in DIRECT_CHANNELS:
+            if item.id in self._in_flight or item.key.channel in DIRECT_CHANNELS or item.received_at > cutoff:
                 continue
             try:
                 await self.process(item)
-            except Exception:  # noqa: BLE001 - one broken conversation must not stop the others
+            except Exception:
                 log.exception("could not process inbox item %s", item.id)
-        keys: dict[str, ConversationKey] = {}
-        for entry in await self.store.due_outbox(limit=500):
-            if entry.key.channel not in DIRECT_CHANNELS:
-                keys.setdefault(str(entry.key), entry.key)
-        for key in keys.values():
-            await self.deliver_for(key)
+        await self.delivery.deliver_due()
 
     async def _loop(self) -> None:
         while True:
             try:
-                await self.recover()
-            except Exception:  # noqa: BLE001 - keep the loop alive; the next round retries
+                await self.recover(RECOVERY_GRACE_SECONDS)
+            except Exception:
                 log.exception("recovery round failed")
             await asyncio.sleep(self.poll_seconds)
 

@@ -49,4 +49,4 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
     """Settings on a fresh SQLite file with every channel off."""
-    return load_settings(database_url=sqlite_url, outbox_poll_seconds=0.2)
+    return load_settings(database_url=sqlite_url, outbox_poll_seconds=0.2, content_poll_seconds=0.2)

@@ -136,7 +136,31 @@
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
       .then(function (data) { status.textContent = ""; showReplies(data.messages || []); })
       .catch(function () { status.textContent = ui.offline || "…"; })
-      .then(function () { busy = false; });
+      .then(function () { busy = false; checkUpdates(); });
+  }
+
+  // A person who takes the conversation over writes between turns: ask GET /api/chat/updates once after
+  // each turn, and every few seconds while the server says a handoff is open. The cursor survives reloads.
+  var UPDATES_API = new URL("api/chat/updates", document.baseURI).toString();
+  var KEY_AFTER = "motcua.after";
+  var POLL_MS = 4000;
+  var pollTimer = null;
+  var inHandoff = false;
+
+  function checkUpdates() {
+    clearTimeout(pollTimer);
+    pollTimer = null;
+    var after = localStorage.getItem(KEY_AFTER);
+    var url = UPDATES_API + "?user_id=" + encodeURIComponent(userId()) + (after ? "&after=" + encodeURIComponent(after) : "");
+    return fetch(url)
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .then(function (data) {
+        if (data.messages && data.messages.length) showReplies(data.messages);
+        if (typeof data.after === "number") localStorage.setItem(KEY_AFTER, String(data.after));
+        inHandoff = !!data.handoff;
+        if (inHandoff) pollTimer = setTimeout(checkUpdates, POLL_MS);
+      })
+      .catch(function () { if (inHandoff) pollTimer = setTimeout(checkUpdates, POLL_MS * 3); });
   }
 
   function press(button) { send({ button: button.id }, button.label); }
@@ -181,6 +205,7 @@
     if (transcript.length && !deepLink) {
       transcript.forEach(function (entry, i) { render(entry, i === transcript.length - 1); });
       scrollDown();
+      checkUpdates();
       return;
     }
     send({ start: deepLink || "" }, null);

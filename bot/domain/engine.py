@@ -9,6 +9,10 @@ How an incoming message is read, in order:
 4. typed text: the step's own answer when it asks for text (a feedback comment), else a button whose
    label or words it spells, else a new question for the search.
 
+A `handoff` step hands the conversation to a person: the turn's trace carries the request (the service
+queues it; the engine stays pure) and the conversation rests there. `resume` is the other entry point:
+the person handed the conversation back, so the bot goes on after that step.
+
 "Quay lại" needs no undo log: every turn that moves remembers the position it ran from, and going back
 re-runs the previous one, so the citizen sees exactly the messages and buttons they saw then.
 A saved position that no longer exists in flows.yaml (content changed) restarts its flow, or the menu.
@@ -16,13 +20,24 @@ A saved position that no longer exists in flows.yaml (content changed) restarts 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.engine_render import PICK_PREFIX, Offer
-from bot.domain.engine_run import ContentLoop, Runner, TurnLog
+from bot.domain.engine_run import ContentLoop, HandoffRequest, Runner, TurnLog
 from bot.domain.engine_text import command_key, split_message
-from bot.domain.flows import END, QUESTION_SLOT, AskStep, Command, Flows, PickStep, WalkStep
+from bot.domain.flows import (
+    END,
+    QUESTION_SLOT,
+    WAITING,
+    AskStep,
+    Command,
+    Flows,
+    HandoffStep,
+    PickStep,
+    WalkStep,
+)
 from bot.domain.messages import Incoming, IncomingKind, Reply
 from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
@@ -38,6 +53,7 @@ class TurnTrace:
     search_decision: str | None
     search_top: str | None
     feedback: tuple[bool, str] | None  # (helpful, comment)
+    handoff: HandoffRequest | None = None  # the citizen asked for a person: queue the conversation
 
 
 @dataclass(frozen=True)
@@ -57,8 +73,29 @@ class Engine:
         state = ConversationState.from_json(state.to_json()) if state is not None else ConversationState()
         state.turns += 1
         log = TurnLog()
+        return self._finish(state, log, lambda: self._dispatch(state, incoming, log))
+
+    def resume(self, state: ConversationState | None) -> Turn:
+        """The person handed the conversation back: go on after the handoff step it rests at.
+
+        Anywhere else (the content changed, or the citizen had already moved on) the waiting step is
+        shown again, so the citizen always sees where the bot stands."""
+        state = ConversationState.from_json(state.to_json()) if state is not None else ConversationState()
+        log = TurnLog()
+        return self._finish(state, log, lambda: self._resume(state, log))
+
+    def _resume(self, state: ConversationState, log: TurnLog) -> None:
+        if not state.stack:
+            self._restart(state, self.flows.settings.home, log)
+        elif not self._still_valid(state):
+            known = state.flow if state.flow in self.flows.flows else self.flows.settings.home
+            self._restart(state, known, log, notice=True)
+        else:
+            self._again(state, None, log)
+
+    def _finish(self, state: ConversationState, log: TurnLog, work: Callable[[], None]) -> Turn:
         try:
-            self._dispatch(state, incoming, log)
+            work()
         except ContentLoop:
             # Only content that failed validation gets here; answer something sensible all the same.
             log = TurnLog()
@@ -69,7 +106,13 @@ class Engine:
                 log = TurnLog(replies=[Reply(self.flows.messages.content_changed)])
         replies = tuple(part for reply in log.replies for part in _split(reply))
         trace = TurnTrace(
-            state.flow, state.step, state.procedure, log.search_decision, log.search_top, log.feedback
+            state.flow,
+            state.step,
+            state.procedure,
+            log.search_decision,
+            log.search_top,
+            log.feedback,
+            log.handoff,
         )
         return Turn(state, replies, trace)
 
@@ -218,9 +261,18 @@ class Engine:
         self.runner.run(state, log)
         state.remember(position)
 
-    def _again(self, state: ConversationState, notice: str, log: TurnLog) -> None:
-        """Say `notice`, then show the waiting step again, unchanged."""
-        log.replies.append(Reply(notice))
+    def _again(self, state: ConversationState, notice: str | None, log: TurnLog) -> None:
+        """Say `notice`, then show the waiting step again, unchanged.
+
+        A handoff step shows nothing and must not queue the citizen a second time: once the bot handles
+        messages there again the person is done, so the bot goes on after it instead."""
+        if notice is not None:
+            log.replies.append(Reply(notice))
+        step = self.flows.step(state.flow, state.step)
+        if isinstance(step, HandoffStep):
+            self.runner.pass_handoff(state, step)
+            self._run(state, log)
+            return
         self.runner.run(state, log)
 
     def _back(self, state: ConversationState, log: TurnLog) -> None:
@@ -248,11 +300,11 @@ class Engine:
         if any(f.step != END and self.flows.step(f.flow, f.step) is None for f in callers):
             return False
         step = self.flows.step(current.flow, current.step)
-        return step is not None and (not waiting or isinstance(step, AskStep | PickStep | WalkStep))
+        return step is not None and (not waiting or isinstance(step, WAITING))
 
     def _offers(self, state: ConversationState) -> list[Offer]:
         step = self.flows.step(state.flow, state.step)
-        if not isinstance(step, AskStep | PickStep | WalkStep):
+        if not isinstance(step, WAITING):
             return []
         if isinstance(step, WalkStep) and not self.runner.walk_items(state, step):
             return []

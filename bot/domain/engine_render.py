@@ -14,13 +14,14 @@ from pydantic import BaseModel
 
 from bot.domain import conditions, templates
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.domain.flows import AskStep, ButtonSpec, Flows, LinkSpec, PickStep, WalkStep
+from bot.domain.flows import AskStep, ButtonSpec, Flows, HandoffStep, LinkSpec, PickStep, WalkStep
 from bot.domain.messages import Button, Link, Reply
 from bot.domain.state import ConversationState
 from bot.domain.templates import Facts, Item, Wording
 
 PICK_LIMIT = 5  # procedures offered by a pick step (Zalo shows at most 5 buttons per message)
 PICK_PREFIX = "p:"
+Waiting = AskStep | PickStep | WalkStep | HandoffStep
 
 
 @lru_cache(maxsize=4096)
@@ -88,9 +89,7 @@ class Renderer:
         index = state.stack[-1].walk_index
         return Item(step.walk.split(".", 1)[1], items[index], index + 1, len(items))
 
-    def waiting_message(
-        self, state: ConversationState, step: AskStep | PickStep | WalkStep
-    ) -> tuple[Reply, list[Offer]]:
+    def waiting_message(self, state: ConversationState, step: Waiting) -> tuple[Reply, list[Offer]]:
         frame = state.stack[-1]
         prefix = f"{frame.flow}.{step.id}."
         facts = self.facts(state)
@@ -106,7 +105,8 @@ class Renderer:
                     tuple(step.continue_words),
                 )
             )
-            stuck = Offer(prefix + "stuck", self.render(step.stuck_button, facts), None, tuple(step.stuck_words))
+            stuck_label = self.render(step.stuck_button, facts)
+            stuck = Offer(prefix + "stuck", stuck_label, None, tuple(step.stuck_words))
             if state.walk_help:
                 text = self.render(step.help, facts) or self.render(step.no_help, facts)
                 if step.stuck_again is not None:  # stuck twice on one item: offered once the help is shown
@@ -122,6 +122,8 @@ class Renderer:
                 if procedure is not None:
                     offers.append(Offer(PICK_PREFIX + procedure_id, procedure.short_name))
             offers += self.buttons(step.buttons, prefix, facts)
+        elif isinstance(step, HandoffStep):
+            text = self.render(step.handoff, facts)  # a person answers next; the menu is the way out
         else:
             text = self.render(step.ask, facts)
             links = self.links(step.links, facts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.catalogue import Catalogue
-from bot.domain.engine_render import PICK_LIMIT, Offer, Renderer
+from bot.domain.engine_render import PICK_LIMIT, Offer, Renderer, Waiting
 from bot.domain.flows import (
     END,
     AskStep,
@@ -121,7 +121,7 @@ class Runner(Renderer):
                     self.pass_handoff(state, step)
                     continue
                 log.handoff = self.handoff_request(state)
-                state.offered = []
+                self.wait(state, step, log)
                 return
             if isinstance(step, WalkStep):
                 if self.walk_items(state, step):
@@ -191,11 +191,12 @@ class Runner(Renderer):
         procedure = self.procedure(state)
         config = self.flows.handoff
         ward = config.ward_for(procedure.agency.level if procedure else None) if config else ""
-        caller = state.stack[-2] if len(state.stack) > 1 else None
+        # the nearest caller still waiting to resume (one that ends with its callee says nothing)
+        caller = next((f for f in reversed(state.stack[:-1]) if f.step != END), None)
         origin = f"{caller.flow}.{caller.step}" if caller is not None else None
         return HandoffRequest(ward, procedure.id if procedure else None, origin)
 
-    def wait(self, state: ConversationState, step: AskStep | PickStep | WalkStep, log: TurnLog) -> None:
+    def wait(self, state: ConversationState, step: Waiting, log: TurnLog) -> None:
         reply, offers = self.waiting_message(state, step)
         log.replies.append(reply)
         log.offers = offers

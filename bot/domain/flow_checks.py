@@ -19,7 +19,7 @@ from bot.domain.engine_text import command_key
 from bot.domain.flow_fields import FieldChecker, rendered_lengths
 from bot.domain.flow_graph import GraphChecker
 from bot.domain.flow_sites import condition_sites, template_sites
-from bot.domain.flows import END, BranchStep, Flows, Issue, WalkStep, YamlPath
+from bot.domain.flows import END, BranchStep, Flows, HandoffStep, Issue, WalkStep, YamlPath
 
 WALK_BUTTONS = ("next", "stuck")  # the ids a walk step gives its own two buttons
 
@@ -94,12 +94,28 @@ def commands(flows: Flows) -> Iterator[Issue]:
         yield Issue(("settings", "menu_button"), f"menu_button must name a command with goto: (not '{menu}')")
 
 
+def handoff(flows: Flows) -> Iterator[Issue]:
+    """A handoff step needs the site's `handoff:` section; the commands that leave a handoff must exist."""
+    if flows.handoff is None:
+        for flow_id, flow in flows.flows.items():
+            for i, step in enumerate(flow.steps):
+                if isinstance(step, HandoffStep):
+                    yield Issue(
+                        ("flows", flow_id, "steps", i, "handoff"),
+                        "a handoff step needs the handoff: section (who receives it, office hours, texts)",
+                    )
+        return
+    for j, name in enumerate(flows.handoff.leave):
+        if name not in flows.commands:
+            yield Issue(("handoff", "leave", j), f"no command named '{name}' ({', '.join(flows.commands)})")
+
+
 def check_flows(flows: Flows, catalogue: Catalogue | None = None) -> list[Issue]:
     """Every cross-reference problem of a shape-valid flows.yaml; with a catalogue, rendered lengths too."""
     graph = GraphChecker(flows)
     fields = FieldChecker(flows)
     unresolved = list(graph.targets())
-    issues = [*duplicates(flows), *commands(flows), *typed_words(flows), *unresolved]
+    issues = [*duplicates(flows), *commands(flows), *typed_words(flows), *handoff(flows), *unresolved]
     if not unresolved:  # the graph checks below assume every target resolves
         issues += [*graph.reachability(), *graph.loops(), *graph.returns()]
     for site in template_sites(flows):

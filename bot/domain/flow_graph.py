@@ -22,6 +22,7 @@ from bot.domain.flows import (
     FeedbackStep,
     Flows,
     GotoStep,
+    HandoffStep,
     Issue,
     PickStep,
     SayStep,
@@ -48,7 +49,7 @@ def exits(flows: Flows, flow: str, index: int, step: Step) -> list[Exit]:
     at: YamlPath = ("flows", flow, "steps", index)
     below = flows.following(flow, step.id)
     found: list[Exit] = []
-    if isinstance(step, SayStep | FeedbackStep):
+    if isinstance(step, SayStep | FeedbackStep | HandoffStep):
         found.append(Exit((*at, "next"), step.next or below))
     elif isinstance(step, CallStep):
         found.append(Exit((*at, "next"), step.next or below, step.call, (*at, "call")))
@@ -65,6 +66,8 @@ def exits(flows: Flows, flow: str, index: int, step: Step) -> list[Exit]:
         found.append(Exit((*at, "then"), step.then))
     elif isinstance(step, WalkStep):
         found += [Exit((*at, "done"), step.done), Exit(at, step.id)]
+        if step.stuck_again is not None:
+            found.append(Exit((*at, "stuck_again"), step.id, step.stuck_again, (*at, "stuck_again")))
     if isinstance(step, AskStep) and step.text is not None:
         found.append(Exit((*at, "text", "goto"), step.text.goto))
     for j, button in enumerate(getattr(step, "buttons", [])):

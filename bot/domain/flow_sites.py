@@ -15,6 +15,7 @@ from bot.domain.flows import (
     BranchStep,
     FeedbackStep,
     Flows,
+    HandoffStep,
     PickStep,
     SayStep,
     SearchStep,
@@ -56,6 +57,8 @@ def template_sites(flows: Flows) -> Iterator[Site]:
                 yield Site((*at, name), getattr(step, name), flow, item, message=True)
             for name in ("continue_button", "stuck_button"):
                 yield Site((*at, name), getattr(step, name), flow, item)
+        elif isinstance(step, HandoffStep):
+            yield Site((*at, "handoff"), step.handoff, flow, message=True)
         elif isinstance(step, SearchStep):
             yield Site((*at, "search"), step.search, flow)
         elif isinstance(step, FeedbackStep) and step.feedback.comment:

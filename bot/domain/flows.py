@@ -15,8 +15,8 @@ A flow is a list of steps. What a step does is named by its one *kind key*, so a
     pick     offer the procedures the last search found as buttons; `then:` once one is chosen
     walk     go through a procedure list (online_steps) one item per message
     feedback record whether the citizen found the help useful, and their comment
-    handoff  hand the conversation to a person (the site's `handoff:` section says who and when); the
-             bot goes on at `next:` when the person hands it back
+    handoff  hand the conversation to a person with this message (the site's `handoff:` section says who
+             and when); the bot goes on at `next:` when the person hands it back
 
 A target (`next`, `goto`, `call`, `else`...) is a step of the same flow, another flow (from its first step),
 `flow.step`, or `end`. Texts are templates (bot.domain.templates) and `when:` are conditions
@@ -177,11 +177,11 @@ class FeedbackStep(StepBase):
 
 
 class HandoffStep(StepBase):
-    """The conversation goes to a person here; the engine waits and says nothing (the service answers
-    with the queue, office hours and waiting time), and goes on at `next` when the person hands back."""
+    """The conversation goes to a person here: the engine says `handoff` (the service adds office hours
+    and the waiting time) and waits; it goes on at `next` when the person hands the conversation back."""
 
     kind: ClassVar[str] = "handoff"
-    handoff: Literal[True]
+    handoff: Text  # a template, e.g. "Mình đã chuyển câu hỏi tới cán bộ..."
     next: Target | None = None
 
 

@@ -52,7 +52,8 @@ class PdfRenderer:
             try:
                 browser = await p.chromium.launch(executable_path=str(self.executable), args=CHROMIUM_ARGS)
             except Error as err:
-                raise PdfUnavailable(f"the browser at {self.executable} did not start: {err.message}") from err
+                message = f"the browser at {self.executable} did not start: {err.message}"
+                raise PdfUnavailable(message) from err
             try:
                 context = await browser.new_context(java_script_enabled=False, locale="vi-VN")
                 page = await context.new_page()

@@ -8,7 +8,9 @@ Two implementations: `SqlStore` (SQLAlchemy 2.0: SQLite by default, PostgreSQL i
 - Conversation: state is read and written under a per-conversation lock (a row lock on PostgreSQL), so
   two messages from one citizen are handled one after the other, also across worker processes.
 - Outbox: replies are recorded in the same transaction as the new state, then delivered and marked;
-  undelivered ones are retried with back-off.
+  undelivered ones are retried with back-off. A worker *claims* replies before sending them
+  (`claim_outbox`): one atomic step that leases them to it alone, so two workers never send one reply,
+  and a conversation's later replies wait until the earlier ones are done, so they arrive in order.
 - Events: one row per turn for analytics, with ID-card and phone numbers already masked by the caller.
 - Secrets: channel tokens (Zalo's single-use refresh token) replaced atomically under a shared lock.
 """
@@ -16,9 +18,16 @@ Two implementations: `SqlStore` (SQLAlchemy 2.0: SQLite by default, PostgreSQL i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+# How long a claimed reply stays the claimer's alone. Sending takes milliseconds, but one HTTP call may
+# take up to its timeout (15 s for Zalo) and a long reply is several calls; a lease that ran out while
+# the send was still under way would let a second worker send the reply again. The cost of a long lease:
+# a worker killed mid-send leaves its claimed replies waiting this long before another worker takes them.
+CLAIM_SECONDS = 30.0
+CLAIM_BATCH = 20  # replies claimed at once: a turn has a few; a backlog is worked through in rounds
 
 
 def utcnow() -> dt.datetime:
@@ -99,7 +108,9 @@ class ConversationTx(Protocol):
 
 class Store(Protocol):
     # Inbox
-    async def accept(self, key: ConversationKey, dedupe_key: str, incoming: dict[str, Any]) -> InboxItem | None:
+    async def accept(
+        self, key: ConversationKey, dedupe_key: str, incoming: dict[str, Any]
+    ) -> InboxItem | None:
         """Record an incoming message; None when this dedupe_key was already accepted."""
         ...
 
@@ -116,7 +127,33 @@ class Store(Protocol):
     async def load_state(self, key: ConversationKey) -> dict[str, Any] | None: ...
 
     # Outbox
-    async def due_outbox(self, limit: int = 100, now: dt.datetime | None = None) -> list[OutboxItem]: ...
+    async def due_outbox(self, limit: int = 100, now: dt.datetime | None = None) -> list[OutboxItem]:
+        """Replies whose time has come, oldest first (records.due_items states the rule). Only a look:
+        to send, claim them."""
+        ...
+
+    async def claim_outbox(
+        self,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+        now: dt.datetime | None = None,
+    ) -> list[OutboxItem]:
+        """Take this conversation's due replies for the caller alone, oldest first, in one atomic step
+        that holds across worker processes.
+
+        Each reply returned is leased: its `next_attempt_at` moves to now + lease_seconds, so no other
+        claim returns it and, by the due rule, no later reply of the conversation is due either, until it
+        is marked delivered or failed, released, or the lease runs out (its worker died: it is due again).
+        """
+        ...
+
+    async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
+        """Give back claimed replies that were not attempted: due again at once. A reply no longer under
+        this claim (marked since, or claimed anew after the lease ran out) is left alone."""
+        ...
+
     async def mark_delivered(self, outbox_id: int) -> None: ...
     async def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime | None) -> None:
         """retry_at None: give up (the error is permanent); it is kept for the report."""

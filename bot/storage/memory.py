@@ -10,13 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.errors import StorageError
-from bot.storage.base import ConversationKey, InboxItem, OutboxItem, StoredConversation, TurnEvent, utcnow
+from bot.storage.base import (
+    CLAIM_BATCH,
+    CLAIM_SECONDS,
+    ConversationKey,
+    InboxItem,
+    OutboxItem,
+    StoredConversation,
+    TurnEvent,
+    utcnow,
+)
 from bot.storage.locks import KeyedLocks
 from bot.storage.records import (
     DEFAULT_SALT,
@@ -29,6 +38,7 @@ from bot.storage.records import (
     require_aware,
     stored_error,
 )
+from bot.storage.storable import storable_incoming
 
 SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
 
@@ -149,7 +159,11 @@ class MemoryStore:
         if (key.channel, dedupe_key) in self._tables.inbox_keys:
             return None
         item = InboxItem(
-            next(self._tables.ids), key, dedupe_key, json_copy(masked_incoming(incoming)), utcnow()
+            next(self._tables.ids),
+            key,
+            dedupe_key,
+            json_copy(masked_incoming(storable_incoming(incoming))),
+            utcnow(),
         )
         self._tables.inbox_keys.add((key.channel, dedupe_key))
         self._tables.inbox[item.id] = item
@@ -192,6 +206,35 @@ class MemoryStore:
             if entry.delivered_at is None and entry.failed_at is None
         ]
         return [replace(item, reply=json_copy(item.reply)) for item in due_items(waiting, now, limit)]
+
+    async def claim_outbox(
+        self,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+        now: dt.datetime | None = None,
+    ) -> list[OutboxItem]:
+        # No await between choosing and leasing: in one event loop that is the whole atomicity needed.
+        now = utcnow() if now is None else require_aware(now)
+        waiting = [
+            entry.item
+            for _, entry in sorted(self._tables.outbox.items())
+            if entry.item.key == key and entry.delivered_at is None and entry.failed_at is None
+        ]
+        claimed = due_items(waiting, now, limit)
+        for item in claimed:
+            item.next_attempt_at = now + dt.timedelta(seconds=lease_seconds)
+        return [replace(item, reply=json_copy(item.reply)) for item in claimed]
+
+    async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
+        now = utcnow()
+        for item in items:
+            entry = self._tables.outbox.get(item.id)
+            if entry is None or entry.delivered_at is not None or entry.failed_at is not None:
+                continue
+            if entry.item.next_attempt_at == item.next_attempt_at:  # still under this very claim
+                entry.item.next_attempt_at = now
 
     async def mark_delivered(self, outbox_id: int) -> None:
         self._outbound(outbox_id).delivered_at = utcnow()

@@ -7,28 +7,34 @@ Locking, so that one citizen's messages are handled one at a time, also across w
   SELECT ... FOR UPDATE, inside the transaction that does the work. SQLite has no row locks; every writing
   transaction is BEGIN IMMEDIATE, which takes the database's single write lock (see database.py).
 - A SQLite :memory: database is a single shared connection, so all work on it takes turns.
+How each unit of work gets its connection (and why SQLite writers queue in-process) is sql_units.py's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.errors import StorageError
 from bot.storage import sql_queries as queries
-from bot.storage.base import ConversationKey, InboxItem, OutboxItem, StoredConversation, TurnEvent, utcnow
+from bot.storage.base import (
+    CLAIM_BATCH,
+    CLAIM_SECONDS,
+    ConversationKey,
+    InboxItem,
+    OutboxItem,
+    StoredConversation,
+    TurnEvent,
+    utcnow,
+)
 from bot.storage.database import (
-    BEGIN_OPTION,
-    IMMEDIATE,
     async_url,
     create_engine_for,
     insert_ignoring_conflicts,
@@ -38,6 +44,8 @@ from bot.storage.locks import KeyedLocks
 from bot.storage.migrate import upgrade_connection
 from bot.storage.records import DEFAULT_SALT, event_from_row, masked_incoming, require_aware, stored_error
 from bot.storage.sql_tx import SqlConversationTx
+from bot.storage.sql_units import Units
+from bot.storage.storable import storable_incoming
 from bot.storage.tables import Conversation, Inbox, Outbox, Secret
 
 SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
@@ -53,7 +61,7 @@ class SqlStore:
         self._dialect = engine.dialect.name
         self._conversation_locks = KeyedLocks()
         self._secret_locks = KeyedLocks()
-        self._turns: asyncio.Lock | None = asyncio.Lock() if single_connection else None
+        self._units = Units(engine, single_connection)
 
     @classmethod
     async def open(
@@ -83,6 +91,7 @@ class SqlStore:
             await conn.run_sync(upgrade_connection)
 
     async def close(self) -> None:
+        await self._units.close()
         await self._engine.dispose()
 
     # Inbox
@@ -91,7 +100,7 @@ class SqlStore:
         self, key: ConversationKey, dedupe_key: str, incoming: dict[str, Any]
     ) -> InboxItem | None:
         """The citizen's text is stored masked (records.masked_incoming); the item returned is as stored."""
-        stored, now = masked_incoming(incoming), utcnow()
+        stored, now = masked_incoming(storable_incoming(incoming)), utcnow()
         values = {
             "channel": key.channel,
             "user_id": key.user_id,
@@ -101,8 +110,12 @@ class SqlStore:
         }
         # The unique (channel, dedupe_key) makes a redelivery, even a concurrent one, a no-op: no row back.
         insert = insert_ignoring_conflicts(self._dialect, Inbox, values, ["channel", "dedupe_key"])
-        async with self._unit(write=True) as conn:
-            inbox_id = (await conn.execute(insert.returning(Inbox.id))).scalar()
+
+        async def job(conn: AsyncConnection) -> int | None:
+            inserted: int | None = (await conn.execute(insert.returning(Inbox.id))).scalar()
+            return inserted
+
+        inbox_id = await self._units.write(job)
         if inbox_id is None:
             return None
         return InboxItem(inbox_id, key, dedupe_key, stored, now)
@@ -146,8 +159,49 @@ class SqlStore:
             rows = (await conn.execute(queries.due_outbox(now, limit))).all()
         return [queries.outbox_item(row) for row in rows]
 
+    async def claim_outbox(
+        self,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+        now: dt.datetime | None = None,
+    ) -> list[OutboxItem]:
+        """One transaction: on PostgreSQL the conversation's claim lock, then UPDATE ... RETURNING; on
+        SQLite, BEGIN IMMEDIATE already makes it the only writer."""
+        now = utcnow() if now is None else require_aware(now)
+        until = now + dt.timedelta(seconds=lease_seconds)
+
+        async def job(conn: AsyncConnection) -> list[OutboxItem]:
+            if self._dialect == "postgresql":
+                await conn.execute(queries.claim_lock(key))
+            rows = (await conn.execute(*queries.claim_outbox(key, now, until, limit))).all()
+            return sorted((queries.outbox_item(row) for row in rows), key=lambda item: item.id)
+
+        return await self._units.write(job)
+
+    async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
+        by_lease: dict[dt.datetime, list[int]] = {}
+        for item in items:
+            if item.next_attempt_at is not None:
+                by_lease.setdefault(item.next_attempt_at, []).append(item.id)
+        if not by_lease:
+            return
+        now = utcnow()
+
+        async def job(conn: AsyncConnection) -> None:
+            for lease_until, ids in by_lease.items():
+                await conn.execute(*queries.release_outbox(ids, lease_until, now))
+
+        await self._units.write(job)
+
     async def mark_delivered(self, outbox_id: int) -> None:
-        await self._update_outbox(outbox_id, delivered_at=utcnow())
+        async def job(conn: AsyncConnection) -> int:
+            result = await conn.execute(*queries.mark_delivered(outbox_id, utcnow()))
+            return result.rowcount
+
+        if await self._units.write(job) == 0:
+            raise StorageError(f"outbox item {outbox_id} does not exist")
 
     async def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime | None) -> None:
         outcome: dict[str, Any] = (
@@ -216,16 +270,6 @@ class SqlStore:
 
     # Connections
 
-    @asynccontextmanager
-    async def _unit(self, write: bool) -> AsyncIterator[AsyncConnection]:
-        """A connection in a transaction that commits when the block ends, and rolls back on an error."""
-        async with self._turns or nullcontext():
-            try:
-                async with self._engine.connect() as conn:
-                    if write and self._dialect == "sqlite":
-                        await conn.execution_options(**{BEGIN_OPTION: IMMEDIATE})
-                    async with conn.begin():
-                        yield conn
-            except SQLAlchemyError as exc:
-                # The first line names the driver error; the rest would repeat statement parameters.
-                raise StorageError(f"database error: {str(exc).splitlines()[0]}") from exc
+    def _unit(self, write: bool) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A connection in a transaction that commits when the block ends (sql_units.py)."""
+        return self._units.unit(write)

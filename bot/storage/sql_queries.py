@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, ReturningUpdate, Update
 
 from bot.storage.base import ConversationKey, InboxItem, OutboxItem
 from bot.storage.database import insert_ignoring_conflicts
-from bot.storage.tables import Conversation, Event, Inbox, Outbox
+from bot.storage.tables import Conversation, Event, Inbox, Outbox, UtcDateTime
 
 
 def pending_inbox(limit: int) -> Select[Any]:
@@ -50,6 +51,21 @@ def locked_conversation(key: ConversationKey) -> Select[Any]:
     )
 
 
+OUTBOX_COLUMNS = (
+    Outbox.id,
+    Outbox.channel,
+    Outbox.user_id,
+    Outbox.inbox_id,
+    Outbox.seq,
+    Outbox.reply,
+    Outbox.attempts,
+    Outbox.next_attempt_at,
+    Outbox.last_error,
+)
+# pg_advisory_xact_lock(class, key): the class keeps these locks apart from any other advisory lock.
+OUTBOX_CLAIM_LOCK_CLASS = 0x6D6F7401  # "mot" + 1, within int4
+
+
 def due_outbox(now: dt.datetime, limit: int) -> Select[Any]:
     """The rule of records.due_items in SQL: due, and not behind an earlier reply waiting for a retry."""
     earlier = aliased(Outbox)
@@ -61,27 +77,103 @@ def due_outbox(now: dt.datetime, limit: int) -> Select[Any]:
         earlier.failed_at.is_(None),
         earlier.next_attempt_at > now,
     )
-    return (
-        select(
-            Outbox.id,
-            Outbox.channel,
-            Outbox.user_id,
-            Outbox.inbox_id,
-            Outbox.seq,
-            Outbox.reply,
-            Outbox.attempts,
-            Outbox.next_attempt_at,
-            Outbox.last_error,
-        )
+    return select(*OUTBOX_COLUMNS).where(*_ready(Outbox, now), ~held_back).order_by(Outbox.id).limit(limit)
+
+
+def _ready(table: Any, now: dt.datetime | BindParameter[dt.datetime]) -> list[ColumnElement[bool]]:
+    """Not delivered, not given up, and its time has come (so not under someone's claim either)."""
+    return [
+        table.delivered_at.is_(None),
+        table.failed_at.is_(None),
+        or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now),
+    ]
+
+
+def claim_lock(key: ConversationKey) -> Select[Any]:
+    """PostgreSQL: one claimer at a time per conversation, until its transaction ends.
+
+    Needed because the due rule looks at other rows: two concurrent claims would each see, in their own
+    snapshot, an earlier reply the other is claiming as still unclaimed, and the later one as not held
+    back. Taken first, this lock makes the claim statement that follows start after the other claim has
+    committed, and see it. (Not the conversation's row lock: claiming must not wait for a turn.)"""
+    return select(func.pg_advisory_xact_lock(OUTBOX_CLAIM_LOCK_CLASS, func.hashtext(str(key))))
+
+
+@functools.cache
+def _claim_statement(limit: int) -> ReturningUpdate[Any]:
+    """Built once per limit and reused (building it costs more than running it): every value that
+    varies is a bound parameter, named apart from the columns so none is taken for a SET value."""
+    now = bindparam("now", type_=UtcDateTime())
+    mine, waiting = aliased(Outbox), aliased(Outbox)
+    first_waiting = (
+        select(func.min(waiting.id))
         .where(
-            Outbox.delivered_at.is_(None),
-            Outbox.failed_at.is_(None),
-            or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now),
-            ~held_back,
+            waiting.channel == bindparam("conv_channel"),
+            waiting.user_id == bindparam("conv_user"),
+            waiting.delivered_at.is_(None),
+            waiting.failed_at.is_(None),
+            waiting.next_attempt_at > now,
         )
-        .order_by(Outbox.id)
+        .scalar_subquery()
+    )
+    candidates = (
+        select(mine.id)
+        .where(
+            mine.channel == bindparam("conv_channel"),
+            mine.user_id == bindparam("conv_user"),
+            *_ready(mine, now),
+            or_(first_waiting.is_(None), mine.id < first_waiting),
+        )
+        .order_by(mine.id)
         .limit(limit)
     )
+    claim: Update = update(Outbox).where(Outbox.id.in_(candidates), *_ready(Outbox, now))
+    # The conditions are repeated on the row itself: PostgreSQL re-checks those (not the subquery) on
+    # the newest version of a row another transaction changed meanwhile, e.g. marked delivered.
+    return claim.values(next_attempt_at=bindparam("lease_until")).returning(*OUTBOX_COLUMNS)
+
+
+def claim_outbox(
+    key: ConversationKey, now: dt.datetime, until: dt.datetime, limit: int
+) -> tuple[ReturningUpdate[Any], dict[str, Any]]:
+    """Lease the conversation's due replies until `until`; the leased rows come back. (Statement and
+    parameters, for `conn.execute`.)
+
+    One conversation's candidates are the replies before the first one that waits (for a retry or under
+    another claim), found once instead of per row as due_outbox does."""
+    params = {"conv_channel": key.channel, "conv_user": key.user_id, "now": now, "lease_until": until}
+    return _claim_statement(limit), params
+
+
+_RELEASE = (
+    update(Outbox)
+    .where(
+        Outbox.id.in_(bindparam("ids", expanding=True)),
+        Outbox.delivered_at.is_(None),
+        Outbox.failed_at.is_(None),
+        Outbox.next_attempt_at == bindparam("lease_until", type_=UtcDateTime()),
+    )
+    .values(next_attempt_at=bindparam("released_at"))
+)
+
+
+def release_outbox(
+    ids: list[int], lease_until: dt.datetime, now: dt.datetime
+) -> tuple[Update, dict[str, Any]]:
+    """Due again now, for those still under this very lease (its end time identifies it)."""
+    return _RELEASE, {"ids": ids, "lease_until": lease_until, "released_at": now}
+
+
+_MARK_DELIVERED = (
+    update(Outbox)
+    .where(Outbox.id == bindparam("outbox_id"))
+    .values(delivered_at=bindparam("delivered_at", type_=UtcDateTime()))
+)
+
+
+def mark_delivered(outbox_id: int, at: dt.datetime) -> tuple[Update, dict[str, Any]]:
+    """Built once: it runs for every message sent."""
+    return _MARK_DELIVERED, {"outbox_id": outbox_id, "delivered_at": at}
 
 
 def outbox_item(row: Row[Any]) -> OutboxItem:

@@ -93,6 +93,11 @@ class SqlConversationTx:
     def close(self) -> None:
         self._open = False
 
+    @property
+    def connection(self) -> AsyncConnection:
+        """The block's own connection: work that must commit with the turn (handoff rows) uses it."""
+        return self._live()
+
     def _live(self) -> AsyncConnection:
         # Work sent after the block ended would run outside the lock, or on a connection back in the pool.
         if not self._open:

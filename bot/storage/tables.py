@@ -171,3 +171,7 @@ class Secret(Base):
     value: Mapped[dict[str, Any] | None]
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime]
+
+
+from bot.storage import tables_admin as _tables_admin  # noqa: E402, F401 - joins this metadata
+from bot.storage import tables_handoff as _tables_handoff  # noqa: E402, F401 - joins this metadata

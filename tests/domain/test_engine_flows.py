@@ -140,7 +140,8 @@ def test_online_submission_walks_every_step_then_asks_for_feedback(chat: Chat, r
         if step.help:
             chat.press("online.steps.stuck")
             assert step.help in chat.text
-            assert chat.button_ids == ["online.steps.next", "online.steps.contact", "menu"]
+            helped = ["online.steps.next", "online.steps.stuck", "online.steps.contact", "menu"]
+            assert chat.button_ids == helped
         chat.press("online.steps.next")
     assert text_of(real_content, "online", "submitted", procedure) in chat.text
     assert text_of(real_content, "online", "pay_online", procedure) in chat.text
@@ -312,7 +313,7 @@ def test_typed_words_move_through_the_walk(chat: Chat, real_content: Content) ->
     chat.type(walk.continue_words[0])
     assert chat.replies[-1].text.startswith("Bước 2/")
     chat.type(walk.stuck_words[0].upper())
-    assert chat.button_ids == ["online.steps.next", "online.steps.contact", "menu"]
+    assert chat.button_ids == ["online.steps.next", "online.steps.stuck", "online.steps.contact", "menu"]
 
 
 def test_every_example_the_bot_suggests_finds_something(real_content: Content) -> None:

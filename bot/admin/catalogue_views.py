@@ -1,0 +1,94 @@
+"""The catalogue as the admin pages list it: search and filters, and what needs checking again.
+
+Search here is a plain filter, not the citizen search: an official typing "khai sinh" wants every
+procedure whose name, id, code, aliases or keywords contain those words, accents optional, in a stable
+order, not the bot's guess of the one they meant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from bot.domain.catalogue import Catalogue, Procedure
+from bot.domain.text import fold
+
+STALE_DAYS = 180  # facts older than this are due for checking (fees and rules change every few months)
+
+Verified = Literal["stale", "never", "ok"]
+
+
+def _days_since(procedure: Procedure, today: dt.date) -> int | None:
+    return None if procedure.last_verified is None else (today - procedure.last_verified).days
+
+
+def verification(procedure: Procedure, today: dt.date, stale_days: int = STALE_DAYS) -> Verified:
+    days = _days_since(procedure, today)
+    if days is None:
+        return "never"
+    return "stale" if days > stale_days else "ok"
+
+
+def _haystack(procedure: Procedure) -> str:
+    parts = [procedure.id, procedure.code or "", procedure.name, procedure.short_name, procedure.sector]
+    return fold(" | ".join([*parts, *procedure.aliases, *procedure.keywords]))
+
+
+def summary(procedure: Procedure) -> dict[str, Any]:
+    return {
+        "id": procedure.id,
+        "code": procedure.code,
+        "name": procedure.name,
+        "sector": procedure.sector,
+        "level": procedure.level,
+        "last_verified": procedure.last_verified.isoformat() if procedure.last_verified else None,
+        "unverified": list(procedure.unverified),
+    }
+
+
+def list_procedures(
+    catalogue: Catalogue,
+    today: dt.date,
+    q: str | None = None,
+    sector: str | None = None,
+    level: int | None = None,
+    verified: Verified | None = None,
+    unverified: bool | None = None,
+    stale_days: int = STALE_DAYS,
+) -> dict[str, Any]:
+    """{"items": [...], "sectors": [...]}: the matching procedures by name; every sector, for the filter."""
+    words = fold(q or "").split()
+    items = []
+    for procedure in catalogue.procedures():
+        if words and not all(word in _haystack(procedure) for word in words):
+            continue
+        if sector and procedure.sector != sector:
+            continue
+        if level is not None and procedure.level != level:
+            continue
+        if verified is not None and verification(procedure, today, stale_days) != verified:
+            continue
+        if unverified is not None and bool(procedure.unverified) != unverified:
+            continue
+        items.append(procedure)
+    items.sort(key=lambda p: (fold(p.name), p.id))
+    sectors = sorted({p.sector for p in catalogue.procedures()}, key=lambda s: (fold(s), s))
+    return {"items": [summary(p) for p in items], "sectors": sectors}
+
+
+def stale_procedures(
+    catalogue: Catalogue, today: dt.date, stale_days: int = STALE_DAYS
+) -> list[dict[str, Any]]:
+    """Never verified first, then the longest unverified; only those past `stale_days`."""
+    due = [p for p in catalogue.procedures() if verification(p, today, stale_days) != "ok"]
+    due.sort(key=lambda p: (p.last_verified is not None, p.last_verified or dt.date.min, fold(p.name)))
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "last_verified": p.last_verified.isoformat() if p.last_verified else None,
+            "days": _days_since(p, today),
+            "unverified": list(p.unverified),
+        }
+        for p in due
+    ]

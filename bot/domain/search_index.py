@@ -1,0 +1,201 @@
+"""The procedure search's index: what `ProcedureIndex.build` computes once per catalogue load.
+
+Every catalogue phrase (name, aliases, keywords, summary) is read through the lexicon into syllables and
+syllable bigrams ("khai", "khai sinh"). Each term is weighted by how few procedures use it (IDF over each
+procedure's whole text), so generic words ("đăng ký", "cấp", "giấy") count little and distinctive ones
+("tử", "ct07") a lot.
+
+The layout is chosen for a catalogue of thousands of procedures: one posting per (term, procedure) says
+both how strongly the procedure uses the term and in which of its phrases, so a query never looks at
+phrases that share nothing with it, and nothing per procedure repeats a term's text. Equal values
+(phrase texts, phrase lists, sums) are stored once and shared.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+from bot.domain.catalogue import Catalogue, Procedure
+from bot.domain.lexicon import Lexicon, Reader, Word
+
+# Where a procedure's words come from, and how much a match there counts.
+NAME, ALIAS, KEYWORD, SUMMARY = 1.0, 0.95, 0.8, 0.45
+BIGRAM = 1.5  # two syllables in a row say much more than each alone ("khai sinh", "tạm trú")
+NAMING_PHRASES = 2  # _matched_texts starts with the name and the short name
+OFF_TOPIC = ""  # the id of the entry made of the lexicon's off-topic phrases; never listed
+
+# A posting's payload: the weight of the best field using the term, and which phrases use it.
+Hit = tuple[float, tuple[int, ...]]
+H = TypeVar("H", bound=Hashable)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One procedure (or the off-topic phrases), its phrases as parallel tuples."""
+
+    id: str
+    name: str
+    forms: int  # bit set over Index.form_bits: its accented words, to tell "tạm vắng" from "giá vàng"
+    texts: tuple[str, ...]  # each phrase's folded words, for rapidfuzz
+    totals: tuple[float, ...]  # weight of all of a phrase's terms
+    fields: tuple[float, ...]  # NAME, ALIAS, KEYWORD or SUMMARY
+    naming: int  # how many leading phrases are the procedure's name and short name
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """The procedures using one term, by index in Index.entries, in ascending order."""
+
+    hits: dict[int, Hit]
+    scores: list[float]  # term weight x field, in the order of `hits`: what candidate generation adds
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    entries: list[Entry]
+    weights: dict[str, float]  # every catalogue term, background text included
+    postings: dict[str, Postings]  # terms of matched phrases only
+    form_bits: dict[str, int]  # accented word -> its bit in Entry.forms
+
+
+class _Shared(Generic[H]):
+    """Hands out one object per distinct value, so equal values are kept once.
+
+    One pool per kind of value: across kinds, equal is not the same ((1,) == (1.0,)).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[H, H] = {}
+
+    def __call__(self, value: H) -> H:
+        return self._seen.setdefault(value, value)
+
+
+@dataclass
+class _Pools:
+    text: _Shared[str] = field(default_factory=_Shared)
+    number: _Shared[float] = field(default_factory=_Shared)
+    phrase_list: _Shared[tuple[int, ...]] = field(default_factory=_Shared)
+    hit: _Shared[Hit] = field(default_factory=_Shared)
+    texts: _Shared[tuple[str, ...]] = field(default_factory=_Shared)
+    numbers: _Shared[tuple[float, ...]] = field(default_factory=_Shared)
+
+
+def terms_of(words: list[str]) -> list[str]:
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+def _matched_texts(p: Procedure) -> list[tuple[str, float]]:
+    return (
+        [(p.name, NAME), (p.short_name, NAME), (p.summary, SUMMARY)]
+        + [(text, ALIAS) for text in p.aliases]
+        + [(text, KEYWORD) for text in p.keywords]
+    )
+
+
+def _background_texts(p: Procedure) -> Iterable[str]:
+    """Text that only informs how common a word is (a word every procedure needs is generic)."""
+    yield p.for_whom
+    yield p.result
+    yield from (document.name for document in p.documents)
+
+
+Phrases = list[tuple[list[Word], float]]
+
+
+def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
+    seen: dict[str, list[Word]] = {}  # catalogues repeat texts (documents, summaries) many times
+
+    def content(text: str) -> list[Word]:
+        if text not in seen:
+            seen[text] = [w for w in reader.read(text) if not reader.is_stop_word(w)]
+        return seen[text]
+
+    raw: list[tuple[str, str, Phrases]] = []
+    frequency: dict[str, int] = {}
+    for p in catalogue.procedures():
+        phrases = [(content(text), field) for text, field in _matched_texts(p)]
+        background = [content(text) for text in _background_texts(p)]
+        _count(frequency, [ws for ws, _ in phrases] + background)
+        raw.append((p.id, p.name, phrases))
+    if lexicon.off_topic:
+        # Off-topic questions compete as one more "procedure" whose win means "none" (see search._decide).
+        phrases = [(content(text), ALIAS) for text in lexicon.off_topic]
+        _count(frequency, [ws for ws, _ in phrases])
+        raw.append((OFF_TOPIC, "", phrases))
+    n = max(1, len(raw))
+    weights = {
+        t: math.log(1 + n / df) / math.log(1 + n) * (BIGRAM if " " in t else 1.0)
+        for t, df in frequency.items()
+    }
+    index = Index([], weights, {}, {})
+    shared = _Pools()
+    hits_by_term: dict[str, dict[int, Hit]] = {}
+    for number, (id_, name, phrases) in enumerate(raw):
+        entry, hits = _entry(id_, name, phrases, index, shared)
+        index.entries.append(entry)
+        for key, hit in hits.items():
+            hits_by_term.setdefault(key, {})[number] = hit
+    for key, by_entry in hits_by_term.items():
+        weight = weights[key]
+        scores = [shared.number(weight * strength) for strength, _ in by_entry.values()]
+        index.postings[key] = Postings(by_entry, scores)
+    return index
+
+
+def _count(frequency: dict[str, int], texts: list[list[Word]]) -> None:
+    """One more document using each of these terms."""
+    for term in {t for words in texts for t in terms_of([w.folded for w in words])}:
+        frequency[term] = frequency.get(term, 0) + 1
+
+
+def _entry(
+    id_: str, name: str, phrases: Phrases, index: Index, shared: _Pools
+) -> tuple[Entry, dict[str, Hit]]:
+    """The entry, and for each of its terms the best field using it and the phrases using it.
+
+    A phrase with the same terms as an earlier one ("khai sinh" as name and as alias) is said exactly as
+    fully, so it is kept once, unless its field is stronger: the search takes the first phrase with
+    the best recall x field, and that one must stay first.
+    """
+    best: dict[str, float] = {}
+    users: dict[str, list[int]] = {}
+    slots: dict[tuple[str, ...], int] = {}
+    texts: list[str] = []
+    totals: list[float] = []
+    fields: list[float] = []
+    naming = 0
+    forms = 0
+    for number, (words, weight) in enumerate(phrases):
+        for word in words:
+            forms |= index.form_bits.setdefault(word.accented, 1 << len(index.form_bits))
+        keys = tuple(dict.fromkeys(terms_of([w.folded for w in words])))
+        if not keys:
+            continue
+        for key in keys:
+            best[key] = max(best.get(key, 0.0), weight)
+        slot = slots.get(keys)
+        if slot is not None and weight <= fields[slot]:
+            continue  # naming phrases come first, so a repeat never makes its slot a naming one
+        slots[keys] = len(texts)
+        for key in keys:
+            users.setdefault(key, []).append(len(texts))
+        naming += number < NAMING_PHRASES
+        texts.append(shared.text(" ".join(w.folded for w in words)))
+        totals.append(shared.number(sum(index.weights[key] for key in keys)))
+        fields.append(weight)
+    hits = {key: shared.hit((best[key], shared.phrase_list(tuple(users[key])))) for key in best}
+    entry = Entry(
+        id_,
+        name,
+        forms,
+        shared.texts(tuple(texts)),
+        shared.numbers(tuple(totals)),
+        shared.numbers(tuple(fields)),
+        naming,
+    )
+    return entry, hits

@@ -1,0 +1,152 @@
+"""The procedure search's per-question work: candidates from the postings, then a full rescore of a few.
+
+1. candidates: accumulate weights from the postings, rarest terms first, within a budget of postings, so
+   a question costs about the same at 50 or 5,000 procedures;
+2. rescore the short list: how much of the question the procedure explains, how fully the question says
+   one of its phrases, whether the accents agree, and rapidfuzz on the closest phrase.
+
+Only postings of the question's terms are read: a phrase that shares no term with the question is never
+visited, and whether an accented word is in a procedure is one bit test.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+
+from bot.domain.lexicon import Word
+from bot.domain.search_index import Entry, Hit, Index
+
+# How much a word counts when its accents do not agree with the procedure's word.
+REPAIRED, FOLDED, UNMARKED_AMONG_MARKED, OTHER_ACCENTS = 0.85, 0.93, 0.7, 0.4
+SHORTLIST = 20  # candidates rescored in full
+POSTINGS_BUDGET = 1500  # postings read for candidate generation; rarest terms are read first
+FUZZY_SHARE = 0.1  # rapidfuzz on the closest phrase only nudges: it cannot make a match alone
+
+
+# Tuples, not dataclasses: a question makes dozens of them, and a frozen dataclass is slow to create.
+class Typed(NamedTuple):
+    word: Word
+    repaired: bool = False
+    ambiguous: bool = False
+
+
+class Term(NamedTuple):
+    key: str
+    weight: float
+    typed: tuple[Typed, ...]
+
+
+def candidates(index: Index, terms: list[Term]) -> list[int]:
+    """The SHORTLIST entries with the most weight from the question's rarer terms (ties: first found)."""
+    postings = index.postings
+    known = sorted((t for t in terms if t.key in postings), key=lambda t: len(postings[t.key].hits))
+    totals: dict[int, float] = {}
+    get = totals.get
+    read = 0
+    for n, term in enumerate(known):
+        found = postings[term.key]
+        if n >= 2 and read + len(found.hits) > POSTINGS_BUDGET:
+            break  # the rarer terms already read carry the signal; generic ones only rescore
+        read += len(found.hits)
+        scores = found.scores
+        if term.weight != index.weights[term.key]:  # an ambiguous word counts less than the catalogue's
+            scores = [term.weight * field for field, _ in found.hits.values()]
+        for entry, score in zip(found.hits, scores, strict=True):
+            totals[entry] = get(entry, 0.0) + score
+    # What heapq.nlargest would pick, ties to the entry found first, but sorting in C is faster here.
+    return sorted(totals, key=totals.__getitem__, reverse=True)[:SHORTLIST]
+
+
+class _Asked(NamedTuple):
+    """A question term that some procedure uses, ready to be looked up per candidate (a tuple: the
+    inner loop unpacks it)."""
+
+    weight: float  # in the question
+    said: float  # the catalogue weight, which counts toward saying a phrase
+    hits: dict[int, Hit]
+    fixed: float  # the agreement when a repaired word is part of it, else 1.0
+    needs: int  # the bits of its typed words' accented forms: when the entry has them all, `fixed` holds
+    forms: tuple[tuple[int, float], ...]  # each typed word's bit, and its agreement when absent
+
+
+def rescore(index: Index, terms: list[Term], shortlist: list[int], marked: bool) -> list[tuple[float, Entry]]:
+    """Each candidate's score (0..100), best first."""
+    question_total = sum(t.weight for t in terms)
+    question_text = " ".join(t.key for t in terms if " " not in t.key)
+    asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
+    explained = [_explain(index.entries[number], number, asked) for number in shortlist]
+    # rapidfuzz reads the question once for all the closest phrases.
+    closest = [index.entries[number].texts[row[2]] for number, row in zip(shortlist, explained, strict=True)]
+    fuzzy = [0.0] * len(closest)
+    for _, ratio, position in process.extract(
+        question_text, closest, scorer=fuzz.token_set_ratio, processor=None, limit=None
+    ):
+        fuzzy[position] = ratio / 100
+    scored = [
+        (100 * _combine(weight / question_total, said, ratio), named, index.entries[number])
+        for number, (weight, said, _, named), ratio in zip(shortlist, explained, fuzzy, strict=True)
+    ]
+    # Equal scores: the procedure whose own name the question says most fully ("gia hạn tạm trú"
+    # before "gia hạn tạm trú cho người nước ngoài" when nothing was said about foreigners).
+    scored.sort(key=lambda row: (-round(row[0]), -row[1], -row[0], row[2].id))
+    return [(score, entry) for score, _, entry in scored]
+
+
+def _asked(index: Index, term: Term, marked_question: bool) -> _Asked:
+    fixed = 1.0
+    needs = 0
+    forms = []
+    for word, repaired, _ in term.typed:
+        if repaired:
+            fixed = min(fixed, REPAIRED)
+            continue
+        absent = OTHER_ACCENTS if word.marked else (UNMARKED_AMONG_MARKED if marked_question else FOLDED)
+        bit = index.form_bits.get(word.accented, 0)
+        needs |= bit
+        forms.append((bit, absent))
+    if any(bit == 0 for bit, _ in forms):
+        needs = 0  # a form no entry uses: never all present, so the slow path must look
+    hits = index.postings[term.key].hits
+    return _Asked(term.weight, index.weights[term.key], hits, fixed, needs, tuple(forms))
+
+
+def _explain(entry: Entry, number: int, asked: list[_Asked]) -> tuple[float, float, int, float]:
+    """How much of the question the entry explains (weight), how fully the question says its closest
+    phrase (0..1, times the phrase's field weight), that phrase, and how fully the question says the
+    entry's name."""
+    explained = 0.0
+    amounts = [0.0] * len(entry.totals)
+    forms = entry.forms
+    for weight, said, hits, fixed, needs, checks in asked:
+        hit = hits.get(number)
+        if hit is None:
+            continue
+        # 1.0 when the words are the same with their accents; less when only their letters agree.
+        agreement = fixed
+        if forms & needs != needs or not needs:
+            for bit, absent in checks:
+                if not forms & bit:
+                    agreement = min(agreement, absent)
+        explained += weight * hit[0] * agreement
+        said *= agreement
+        for phrase in hit[1]:
+            amounts[phrase] += said
+    best, closest, named = 0.0, 0, 0.0
+    for phrase, amount in enumerate(amounts):
+        if amount:
+            recall = min(1.0, amount / entry.totals[phrase])
+            if phrase < entry.naming:
+                named = max(named, recall)
+            if recall * entry.fields[phrase] > best:
+                best, closest = recall * entry.fields[phrase], phrase
+    return explained, best, closest, named
+
+
+def _combine(explained: float, said: float, fuzzy: float) -> float:
+    """0..1. A geometric mean, so both must hold: the procedure explains the question (not one
+    generic word of a long question about something else), and the question says one of its phrases
+    (not one word of a long alias)."""
+    return math.sqrt(explained * said) * (1 - FUZZY_SHARE + FUZZY_SHARE * fuzzy)

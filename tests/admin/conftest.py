@@ -1,0 +1,62 @@
+"""Admin fixtures: one app per module and database (starting one imports the whole catalogue, which
+takes a few seconds), with an official, a volunteer and an admin ready to act through API tokens."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from bot.config import load_settings
+from bot.storage.database import sync_url
+from tests.admin.support import Staff, add_staff, admin_app
+from tests.conftest import pg_schema_url
+
+PG_URL = os.environ.get("MOTCUA_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like tests/conftest.py's `database_url`, for one module: a SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('admin') / 'motcua.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("set MOTCUA_TEST_DATABASE_URL to run the PostgreSQL variant")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(sync_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield pg_schema_url(PG_URL, schema)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@dataclass
+class AdminKit:
+    client: TestClient
+    official: Staff
+    volunteer: Staff
+    admin: Staff
+
+
+@pytest.fixture(scope="module")
+def kit(module_database_url: str) -> Iterator[AdminKit]:
+    settings = load_settings(database_url=module_database_url, public_base_url="https://motcua.example.vn")
+    with TestClient(admin_app(settings)) as client:
+        yield AdminKit(
+            client,
+            add_staff(client, "official", "Nguyễn Thị Lan", "Phường Bến Nghé"),
+            add_staff(client, "volunteer", "Trần Văn Minh", "Phường Bến Nghé"),
+            add_staff(client, "admin", "Lê Quản Trị"),
+        )

@@ -1,0 +1,111 @@
+"""The content manager: import on first start, pick up new revisions, survive ones it cannot load."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.admin.audit import SYSTEM
+from bot.admin.content_manager import ContentManager
+from bot.admin.content_set import ContentChecker, procedure_path
+from bot.admin.disk import settings_files
+from bot.admin.revisions import Revisions
+from bot.config import load_settings
+from bot.domain.messages import Incoming
+from bot.service import ChatService
+from bot.storage.sql import SqlStore
+
+FILES = settings_files(load_settings())
+HO_CHIEU = procedure_path("ho-chieu")
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(database_url, migrate=True)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def _service(store: SqlStore) -> ChatService:
+    """A service serving something else than the files, so a swap is visible."""
+    small = {k: v for k, v in FILES.items() if k != HO_CHIEU}
+    return ChatService(store, ContentChecker().build(small).content)
+
+
+@pytest.fixture
+async def manager(store: SqlStore) -> AsyncIterator[ContentManager]:
+    manager = ContentManager(Revisions(store.engine), _service(store), poll_seconds=0.05)
+    await manager.start(lambda: FILES)
+    try:
+        yield manager
+    finally:
+        await manager.stop()
+
+
+async def test_the_first_start_imports_and_serves_the_files(manager: ContentManager) -> None:
+    assert manager.revision == 1
+    assert "ho-chieu" in manager.service.content.catalogue
+    assert manager.outreach is not None  # outreach.yaml came along
+
+
+async def test_a_second_start_does_not_import_again(store: SqlStore, manager: ContentManager) -> None:
+    other = ContentManager(Revisions(store.engine), _service(store))
+    await other.start(lambda: pytest.fail("the database has content; the files must not be read"))
+    await other.stop()
+    assert other.revision == 1
+
+
+async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
+    store: SqlStore, manager: ContentManager
+) -> None:
+    swapped: list[int] = []
+    manager.on_swap.append(swapped.append)
+    elsewhere = Revisions(store.engine)
+    text = FILES[HO_CHIEU].replace("Lệ phí cơ bản 200.000 đ", "Lệ phí cơ bản 1 đ")
+    await elsewhere.publish(HO_CHIEU, text, "x", 1, SYSTEM)
+    for _ in range(100):
+        if manager.revision == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert manager.revision == 2 and swapped == [2]
+    assert manager.service.content.catalogue["ho-chieu"].fee.text.startswith("Lệ phí cơ bản 1 đ")
+
+
+async def test_a_revision_this_version_cannot_load_is_skipped_not_served(
+    store: SqlStore, manager: ContentManager, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Revisions are checked before they are stored; this one is forced in to stand for content that a
+    newer, stricter version of the bot would refuse."""
+    revisions = manager.revisions
+    broken = {**FILES, HO_CHIEU: FILES[HO_CHIEU].replace("level: ", "level: 7 #", 1)}
+    await revisions._commit(broken, SYSTEM, "publish", "forced", 1)  # bypasses validation on purpose
+    await manager.stop()
+    assert await manager.refresh() is False
+    assert manager.revision == 1 and "ho-chieu" in manager.service.content.catalogue
+    assert "revision 2" in caplog.text
+
+    restarted = ContentManager(Revisions(store.engine), _service(store))
+    await restarted.start(lambda: FILES)
+    await restarted.stop()
+    assert restarted.revision == 1  # the newest revision it can load
+    await revisions.publish(HO_CHIEU, FILES[HO_CHIEU] + "# fixed\n", "fix", 2, SYSTEM)
+    assert await manager.refresh() is True and manager.revision == 3
+
+
+async def test_a_conversation_survives_its_procedure_disappearing(
+    store: SqlStore, manager: ContentManager
+) -> None:
+    service = manager.service
+    opened = await service.converse("web", "citizen", Incoming.started("ho-chieu"))
+    button = opened[-1].buttons[0].id
+    without = {k: v for k, v in FILES.items() if k != HO_CHIEU}
+    removed = await manager.revisions.replace_all(without, SYSTEM, "import", "remove")
+    await manager.refresh()  # or the polling got there first
+    assert manager.revision == removed.revision
+    replies = await service.converse("web", "citizen", Incoming.pressed(button))
+    assert replies, "the citizen gets an answer, not an error"
+    assert "cập nhật" in replies[0].text  # flows.yaml's content_changed message

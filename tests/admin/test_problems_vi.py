@@ -1,0 +1,101 @@
+"""Problems in plain Vietnamese: real problems from the loaders, each rewritten, none left in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.admin.content_set import ContentChecker, procedure_path
+from bot.admin.disk import settings_files
+from bot.admin.problems_vi import problem_json, vietnamese
+from bot.config import load_settings
+from bot.errors import Problem
+
+FILES = settings_files(load_settings())
+KHAI_SINH = procedure_path("khai-sinh")
+FALLBACK = "Nội dung chưa hợp lệ"
+
+
+def _problems(path: str, text: str) -> list[Problem]:
+    return ContentChecker().problems({**FILES, path: text})
+
+
+def _edit(old: str, new: str, path: str = KHAI_SINH) -> list[Problem]:
+    assert old in FILES[path], old
+    return _problems(path, FILES[path].replace(old, new, 1))
+
+
+BROKEN = {
+    "missing": ("short_name: Đăng ký khai sinh\n", ""),
+    "unknown field": ("short_name:", "short_nam:"),
+    "empty": ("name: Đăng ký khai sinh\n", 'name: ""\n'),
+    "literal": ("level: 4", "level: 9"),
+    "enum": ("  level: xã", "  level: huyện"),
+    "whole number": ("  working_days: 1", "  working_days: một"),
+    "bool": ("  free: true", "  free: có"),
+    "date": ("last_verified: 2026-06-30", "last_verified: 30/6/2026"),
+    "list": ("keywords: [khai sinh, giấy chứng sinh, trẻ mới sinh, hộ tịch]", "keywords: khai sinh"),
+    "group": ("fee:\n  free: true\n", "fee: miễn\nx:\n  free: true\n"),
+    "pattern id": ("id: khai-sinh", "id: Khai Sinh"),
+    "pattern code": ('code: "1.001193"', 'code: "1001193"'),
+    "free with amount": ("  free: true\n", "  free: true\n  amount: 5000\n"),
+    "short name": ("short_name: Đăng ký khai sinh", "short_name: " + "Đăng ký khai sinh rất dài dài dài"),
+    "source": ("source: https://", "source: dichvucong "),
+    "unverified": ("unverified: [fee, level, agency.where, notes]", "unverified: [phi]"),
+    "level needs online": ("level: 4", "level: 2"),
+    "duplicate key": ("short_name: Đăng ký khai sinh\n", "short_name: Đăng ký khai sinh\nshort_name: X\n"),
+    "yaml colon": ("short_name: Đăng ký khai sinh\n", "short_name: Đăng ký: khai sinh\n"),
+    "yaml tab": ("short_name: Đăng ký khai sinh\n", "short_name: Đăng ký khai sinh\n\tx: 1\n"),
+    "anchor": ("short_name: Đăng ký khai sinh", "short_name: &a Đăng ký khai sinh"),
+    "id mismatch": ("id: khai-sinh", "id: khai-tu"),
+    "related missing": ("related:\n", "related:\n  - khong-co\n"),
+    "ge": ("    kind: form\n", "    kind: form\n    count: 0\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_each_procedure_problem_reads_in_vietnamese(case: str) -> None:
+    old, new = BROKEN[case]
+    problems = _edit(old, new)
+    assert problems, f"{case}: the edit must be invalid"
+    for problem in problems:
+        shown = problem_json(problem)
+        assert (
+            shown["line"] == problem.line
+            and shown["field"] == problem.field
+            and shown["file"] == problem.file
+        )
+        assert not shown["message"].startswith(FALLBACK), f"{case}: {problem.message}"
+        assert shown["message"] != problem.message
+
+
+def test_flows_problems_read_in_vietnamese() -> None:
+    flows = FILES["flows.yaml"]
+    cases = [
+        flows.replace("  home: menu", "  home: menuu", 1),
+        flows.replace("Lệ phí: {procedure.fee.text}", "Lệ phí: {procedure.fee.txt}", 1),
+        flows.replace("Lệ phí: {procedure.fee.text}", "Lệ phí: {procedure.fee.text", 1),
+    ]
+    for text in cases:
+        problems = _problems("flows.yaml", text)
+        assert problems
+        for problem in problems:
+            assert not vietnamese(problem.message).startswith(FALLBACK), problem.message
+
+
+def test_values_named_in_a_message_are_kept() -> None:
+    assert (
+        vietnamese("no procedure has the id 'khai-tu-moi'")
+        == "Không có thủ tục nào mang mã tệp “khai-tu-moi”."
+    )
+    assert (
+        vietnamese("the code 1.000001 is also used by 'ket-hon'")
+        == "Mã 1.000001 đã được dùng cho thủ tục “ket-hon”."
+    )
+    assert (
+        vietnamese("must be one of: 'xã', 'tỉnh' or 'bộ'")
+        == "Chỉ được là một trong các giá trị: 'xã', 'tỉnh' hoặc 'bộ'."
+    )
+
+
+def test_an_untranslated_message_is_still_shown() -> None:
+    assert vietnamese("something new went wrong") == f"{FALLBACK}: something new went wrong"
