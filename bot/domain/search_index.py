@@ -14,13 +14,12 @@ phrases that share nothing with it, and nothing per procedure repeats a term's t
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Generic, TypeVar
 
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.domain.lexicon import Lexicon, Reader, Word
+from bot.domain.lexicon import Lexicon, Reader
 
 # Where a procedure's words come from, and how much a match there counts.
 NAME, ALIAS, KEYWORD, SUMMARY = 1.0, 0.95, 0.8, 0.45
@@ -30,7 +29,6 @@ OFF_TOPIC = ""  # the id of the entry made of the lexicon's off-topic phrases; n
 
 # A posting's payload: the weight of the best field using the term, and which phrases use it.
 Hit = tuple[float, tuple[int, ...]]
-H = TypeVar("H", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,27 +60,13 @@ class Index:
     form_bits: dict[str, int]  # accented word -> its bit in Entry.forms
 
 
-class _Shared(Generic[H]):
-    """Hands out one object per distinct value, so equal values are kept once.
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One catalogue text as the index needs it, read once however many procedures repeat it."""
 
-    One pool per kind of value: across kinds, equal is not the same ((1,) == (1.0,)).
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[H, H] = {}
-
-    def __call__(self, value: H) -> H:
-        return self._seen.setdefault(value, value)
-
-
-@dataclass
-class _Pools:
-    text: _Shared[str] = field(default_factory=_Shared)
-    number: _Shared[float] = field(default_factory=_Shared)
-    phrase_list: _Shared[tuple[int, ...]] = field(default_factory=_Shared)
-    hit: _Shared[Hit] = field(default_factory=_Shared)
-    texts: _Shared[tuple[str, ...]] = field(default_factory=_Shared)
-    numbers: _Shared[tuple[float, ...]] = field(default_factory=_Shared)
+    keys: tuple[str, ...]  # its terms, each once, in reading order
+    folded: str  # its words without accents, for rapidfuzz
+    forms: int  # its accented words, as bits of Index.form_bits
 
 
 def terms_of(words: list[str]) -> list[str]:
@@ -104,15 +88,23 @@ def _background_texts(p: Procedure) -> Iterable[str]:
     yield from (document.name for document in p.documents)
 
 
-Phrases = list[tuple[list[Word], float]]
+Phrases = list[tuple[_Text, float]]
 
 
 def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
-    seen: dict[str, list[Word]] = {}  # catalogues repeat texts (documents, summaries) many times
+    form_bits: dict[str, int] = {}
+    seen: dict[str, _Text] = {}  # catalogues repeat texts (documents, summaries) many times
+    term_pool: dict[str, str] = {}  # one string per term: texts share most of their bigrams
 
-    def content(text: str) -> list[Word]:
+    def content(text: str) -> _Text:
         if text not in seen:
-            seen[text] = [w for w in reader.read(text) if not reader.is_stop_word(w)]
+            words = [w for w in reader.read(text) if not reader.is_stop_word(w)]
+            forms = 0
+            for form in {w.accented for w in words}:
+                forms |= form_bits.setdefault(form, 1 << len(form_bits))
+            terms = terms_of([w.folded for w in words])
+            keys = tuple(dict.fromkeys(term_pool.setdefault(term, term) for term in terms))
+            seen[text] = _Text(keys, " ".join(w.folded for w in words), forms)
         return seen[text]
 
     raw: list[tuple[str, str, Phrases]] = []
@@ -120,41 +112,57 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index
     for p in catalogue.procedures():
         phrases = [(content(text), field) for text, field in _matched_texts(p)]
         background = [content(text) for text in _background_texts(p)]
-        _count(frequency, [ws for ws, _ in phrases] + background)
+        _count(frequency, [text for text, _ in phrases] + background)
         raw.append((p.id, p.name, phrases))
     if lexicon.off_topic:
         # Off-topic questions compete as one more "procedure" whose win means "none" (see search._decide).
         phrases = [(content(text), ALIAS) for text in lexicon.off_topic]
-        _count(frequency, [ws for ws, _ in phrases])
+        _count(frequency, [text for text, _ in phrases])
         raw.append((OFF_TOPIC, "", phrases))
     n = max(1, len(raw))
     weights = {
         t: math.log(1 + n / df) / math.log(1 + n) * (BIGRAM if " " in t else 1.0)
         for t, df in frequency.items()
     }
-    index = Index([], weights, {}, {})
-    shared = _Pools()
+    index = Index([], weights, {}, form_bits)
+    shared = _Shared()
     hits_by_term: dict[str, dict[int, Hit]] = {}
     for number, (id_, name, phrases) in enumerate(raw):
-        entry, hits = _entry(id_, name, phrases, index, shared)
+        entry, hits = _entry(id_, name, phrases, weights, shared)
         index.entries.append(entry)
         for key, hit in hits.items():
             hits_by_term.setdefault(key, {})[number] = hit
+    numbers = shared.numbers
     for key, by_entry in hits_by_term.items():
         weight = weights[key]
-        scores = [shared.number(weight * strength) for strength, _ in by_entry.values()]
+        scores = [numbers.setdefault(score, score) for score in (weight * f for f, _ in by_entry.values())]
         index.postings[key] = Postings(by_entry, scores)
     return index
 
 
-def _count(frequency: dict[str, int], texts: list[list[Word]]) -> None:
+@dataclass
+class _Shared:
+    """One object per distinct value, so that equal values are kept once (a value: itself).
+
+    One pool per kind of value: across kinds, equal is not the same ((1,) == (1.0,)).
+    """
+
+    numbers: dict[float, float] = field(default_factory=dict)
+    phrase_lists: dict[tuple[int, ...], tuple[int, ...]] = field(default_factory=dict)
+    hits: dict[Hit, Hit] = field(default_factory=dict)
+    number_lists: dict[tuple[float, ...], tuple[float, ...]] = field(default_factory=dict)
+    text_lists: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    totals: dict[tuple[str, ...], float] = field(default_factory=dict)  # a phrase's keys -> their weight
+
+
+def _count(frequency: dict[str, int], texts: list[_Text]) -> None:
     """One more document using each of these terms."""
-    for term in {t for words in texts for t in terms_of([w.folded for w in words])}:
+    for term in set().union(*(text.keys for text in texts)):
         frequency[term] = frequency.get(term, 0) + 1
 
 
 def _entry(
-    id_: str, name: str, phrases: Phrases, index: Index, shared: _Pools
+    id_: str, name: str, phrases: Phrases, weights: dict[str, float], shared: _Shared
 ) -> tuple[Entry, dict[str, Hit]]:
     """The entry, and for each of its terms the best field using it and the phrases using it.
 
@@ -170,14 +178,14 @@ def _entry(
     fields: list[float] = []
     naming = 0
     forms = 0
-    for number, (words, weight) in enumerate(phrases):
-        for word in words:
-            forms |= index.form_bits.setdefault(word.accented, 1 << len(index.form_bits))
-        keys = tuple(dict.fromkeys(terms_of([w.folded for w in words])))
+    for number, (text, weight) in enumerate(phrases):
+        forms |= text.forms
+        keys = text.keys
         if not keys:
             continue
         for key in keys:
-            best[key] = max(best.get(key, 0.0), weight)
+            if best.get(key, 0.0) < weight:
+                best[key] = weight
         slot = slots.get(keys)
         if slot is not None and weight <= fields[slot]:
             continue  # naming phrases come first, so a repeat never makes its slot a naming one
@@ -185,17 +193,27 @@ def _entry(
         for key in keys:
             users.setdefault(key, []).append(len(texts))
         naming += number < NAMING_PHRASES
-        texts.append(shared.text(" ".join(w.folded for w in words)))
-        totals.append(shared.number(sum(index.weights[key] for key in keys)))
+        texts.append(text.folded)
+        total = shared.totals.get(keys)
+        if total is None:
+            total = shared.totals[keys] = sum(weights[key] for key in keys)
+        totals.append(total)
         fields.append(weight)
-    hits = {key: shared.hit((best[key], shared.phrase_list(tuple(users[key])))) for key in best}
+    lists, hit_pool = shared.phrase_lists, shared.hits
+    hits = {}
+    for key, strength in best.items():
+        used = tuple(users[key])
+        hit = (strength, lists.setdefault(used, used))
+        hits[key] = hit_pool.setdefault(hit, hit)
+    number_lists, text_lists = shared.number_lists, shared.text_lists
+    kept_totals, kept_fields, kept_texts = tuple(totals), tuple(fields), tuple(texts)
     entry = Entry(
         id_,
         name,
         forms,
-        shared.texts(tuple(texts)),
-        shared.numbers(tuple(totals)),
-        shared.numbers(tuple(fields)),
+        text_lists.setdefault(kept_texts, kept_texts),
+        number_lists.setdefault(kept_totals, kept_totals),
+        number_lists.setdefault(kept_fields, kept_fields),
         naming,
     )
     return entry, hits

@@ -60,16 +60,12 @@ def candidates(index: Index, terms: list[Term]) -> list[int]:
     return sorted(totals, key=totals.__getitem__, reverse=True)[:SHORTLIST]
 
 
-class _Asked(NamedTuple):
-    """A question term that some procedure uses, ready to be looked up per candidate (a tuple: the
-    inner loop unpacks it)."""
-
-    weight: float  # in the question
-    said: float  # the catalogue weight, which counts toward saying a phrase
-    hits: dict[int, Hit]
-    fixed: float  # the agreement when a repaired word is part of it, else 1.0
-    needs: int  # the bits of its typed words' accented forms: when the entry has them all, `fixed` holds
-    forms: tuple[tuple[int, float], ...]  # each typed word's bit, and its agreement when absent
+# A question term that some procedure uses, ready to be looked up per candidate: its weight in the
+# question; its catalogue weight (which counts toward saying a phrase); its postings; the agreement that
+# holds whatever the entry (repaired words, accented forms no entry uses); the bits of its other typed
+# words' accented forms, and each of those with the agreement when the entry lacks it.
+# A plain tuple: the inner loop unpacks it.
+_Asked = tuple[float, float, dict[int, Hit], float, int, tuple[tuple[int, float], ...]]
 
 
 def rescore(index: Index, terms: list[Term], shortlist: list[int], marked: bool) -> list[tuple[float, Entry]]:
@@ -98,25 +94,28 @@ def rescore(index: Index, terms: list[Term], shortlist: list[int], marked: bool)
 def _asked(index: Index, term: Term, marked_question: bool) -> _Asked:
     fixed = 1.0
     needs = 0
-    forms = []
+    checks = []
     for word, repaired, _ in term.typed:
         if repaired:
             fixed = min(fixed, REPAIRED)
             continue
         absent = OTHER_ACCENTS if word.marked else (UNMARKED_AMONG_MARKED if marked_question else FOLDED)
         bit = index.form_bits.get(word.accented, 0)
-        needs |= bit
-        forms.append((bit, absent))
-    if any(bit == 0 for bit, _ in forms):
-        needs = 0  # a form no entry uses: never all present, so the slow path must look
-    hits = index.postings[term.key].hits
-    return _Asked(term.weight, index.weights[term.key], hits, fixed, needs, tuple(forms))
+        if bit:
+            needs |= bit
+            checks.append((bit, absent))
+        else:
+            fixed = min(fixed, absent)  # no entry has this form
+    return term.weight, index.weights[term.key], index.postings[term.key].hits, fixed, needs, tuple(checks)
 
 
 def _explain(entry: Entry, number: int, asked: list[_Asked]) -> tuple[float, float, int, float]:
     """How much of the question the entry explains (weight), how fully the question says its closest
     phrase (0..1, times the phrase's field weight), that phrase, and how fully the question says the
-    entry's name."""
+    entry's name.
+
+    The hot loop of the search: comparisons instead of min/max calls, names bound to locals.
+    """
     explained = 0.0
     amounts = [0.0] * len(entry.totals)
     forms = entry.forms
@@ -126,22 +125,30 @@ def _explain(entry: Entry, number: int, asked: list[_Asked]) -> tuple[float, flo
             continue
         # 1.0 when the words are the same with their accents; less when only their letters agree.
         agreement = fixed
-        if forms & needs != needs or not needs:
+        if forms & needs != needs:
             for bit, absent in checks:
                 if not forms & bit:
                     agreement = min(agreement, absent)
-        explained += weight * hit[0] * agreement
+        field, phrases = hit
+        explained += weight * field * agreement
         said *= agreement
-        for phrase in hit[1]:
+        for phrase in phrases:
             amounts[phrase] += said
-    best, closest, named = 0.0, 0, 0.0
+    # Phrases that share no term with the question have no amount; recall is capped at 1.0.
+    totals, fields = entry.totals, entry.fields
+    named = 0.0
+    for phrase in range(entry.naming):
+        if amounts[phrase]:
+            recall = amounts[phrase] / totals[phrase]
+            recall = 1.0 if recall > 1.0 else recall
+            named = recall if recall > named else named
+    best, closest = 0.0, 0  # a candidate shares a term with the question, so some phrase has an amount
     for phrase, amount in enumerate(amounts):
         if amount:
-            recall = min(1.0, amount / entry.totals[phrase])
-            if phrase < entry.naming:
-                named = max(named, recall)
-            if recall * entry.fields[phrase] > best:
-                best, closest = recall * entry.fields[phrase], phrase
+            recall = amount / totals[phrase]
+            value = (1.0 if recall > 1.0 else recall) * fields[phrase]
+            if value > best:  # ties: the first phrase
+                best, closest = value, phrase
     return explained, best, closest, named
 
 

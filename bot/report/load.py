@@ -152,6 +152,8 @@ async def _assisted_rows(conn: AsyncConnection, quarter: Quarter) -> list[dict[s
         time = found["at"]
         if time is None:
             return None  # a table of another shape than the report knows: no figures rather than wrong ones
+        if sync.execute(select(time).limit(1)).first() is None:
+            return None  # the feature has never been used here: "no data yet" rather than a row of zeros
         # Reflected columns hold naive UTC on SQLite (see tables.UtcDateTime): compare in the same terms.
         start, end = (_stored(sync, moment) for moment in (quarter.start, quarter.end))
         chosen = [column.label(ours) for ours, column in found.items() if column is not None]

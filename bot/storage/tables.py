@@ -174,4 +174,5 @@ class Secret(Base):
 
 
 from bot.storage import tables_admin as _tables_admin  # noqa: E402, F401 - joins this metadata
+from bot.storage import tables_assist as _tables_assist  # noqa: E402, F401 - joins this metadata
 from bot.storage import tables_handoff as _tables_handoff  # noqa: E402, F401 - joins this metadata

@@ -52,11 +52,31 @@ async def test_the_first_start_imports_and_serves_the_files(manager: ContentMana
     assert manager.outreach is not None  # outreach.yaml came along
 
 
-async def test_a_second_start_does_not_import_again(store: SqlStore, manager: ContentManager) -> None:
+async def test_a_second_start_with_unchanged_files_publishes_nothing(
+    store: SqlStore, manager: ContentManager
+) -> None:
     other = ContentManager(Revisions(store.engine), _service(store))
-    await other.start(lambda: pytest.fail("the database has content; the files must not be read"))
+    await other.start(lambda: dict(FILES))
     await other.stop()
     assert other.revision == 1
+
+
+async def test_a_second_start_publishes_only_the_files_changed_on_disk(
+    store: SqlStore, manager: ContentManager
+) -> None:
+    # An official changes flows.yaml in the admin pages; a deploy changes ho-chieu.yaml on disk.
+    revisions = Revisions(store.engine)
+    flows = FILES["flows.yaml"].replace("settings:", "settings:  # sửa trong trang quản trị", 1)
+    await revisions.publish("flows.yaml", flows, "sửa", 1, SYSTEM)
+    on_disk = dict(FILES)
+    on_disk[HO_CHIEU] = FILES[HO_CHIEU].replace("Lệ phí cơ bản 200.000 đ", "Lệ phí cơ bản 2 đ")
+    other = ContentManager(Revisions(store.engine), _service(store))
+    await other.start(lambda: on_disk)
+    await other.stop()
+    assert other.revision == 3
+    served = await revisions.files(3)
+    assert served[HO_CHIEU] == on_disk[HO_CHIEU]
+    assert served["flows.yaml"] == flows  # the official's edit is kept
 
 
 async def test_a_revision_published_elsewhere_is_picked_up_by_polling(

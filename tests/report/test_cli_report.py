@@ -274,20 +274,14 @@ def test_a_feature_without_its_table_says_there_is_no_data_yet(
 
 def test_assisted_sessions_are_read_when_their_table_exists(known_settings: Settings, tmp_path: Path) -> None:
     engine = sa.create_engine(sync_url(known_settings.database_url))
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # SQLite does not enforce the staff foreign key on this connection
         conn.execute(
             sa.text(
-                "CREATE TABLE assisted_sessions (id INTEGER PRIMARY KEY, started_at DATETIME,"
-                " ward VARCHAR(200), volunteer_id INTEGER, consent BOOLEAN)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO assisted_sessions (started_at, ward, volunteer_id, consent) VALUES"
-                " ('2026-01-10 02:00:00', 'Phường Bến Nghé', 1, 1),"
-                " ('2026-02-10 02:00:00', 'Phường Bến Nghé', 2, 1),"
-                " ('2026-03-10 02:00:00', 'Xã Tân Phú', 1, 1),"
-                " ('2026-03-31 17:00:00', 'Xã Tân Phú', 3, 1)"  # 00:00 on 1 April in Hà Nội: not counted
+                "INSERT INTO assisted_sessions (started_at, ward, volunteer_id, procedure, consent) VALUES"
+                " ('2026-01-10 02:00:00', 'Phường Bến Nghé', 1, 'khai-sinh', 1),"
+                " ('2026-02-10 02:00:00', 'Phường Bến Nghé', 2, 'khai-sinh', 1),"
+                " ('2026-03-10 02:00:00', 'Xã Tân Phú', 1, 'tam-tru', 1),"
+                " ('2026-03-31 17:00:00', 'Xã Tân Phú', 3, 'tam-tru', 1)"  # 00:00 on 1 April in Hà Nội: not counted
             )
         )
     engine.dispose()

@@ -7,6 +7,7 @@ const LINKS = [
   ["procedures", "/admin/"],
   ["unanswered", "/admin/unanswered.html"],
   ["stale", "/admin/stale.html"],
+  ["assist", "/admin/assist.html"],
   ["inbox", "/admin/inbox.html"],
   ["history", "/admin/history.html"],
 ];

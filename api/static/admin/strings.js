@@ -50,7 +50,7 @@ export const T = {
   skip: "Bỏ qua, tới nội dung chính",
   nav: {
     procedures: "Thủ tục", unanswered: "Câu hỏi chưa trả lời", stale: "Cần kiểm tra lại",
-    inbox: "Hỗ trợ người dân", history: "Lịch sử thay đổi",
+    assist: "Hỗ trợ nhanh", inbox: "Hỗ trợ người dân", history: "Lịch sử thay đổi",
   },
   never: "Chưa từng",
   noResults: "Không có thủ tục nào khớp. Thử bỏ bớt bộ lọc hoặc gõ từ khác.",
