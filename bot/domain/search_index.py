@@ -46,10 +46,12 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Postings:
-    """The procedures using one term, by index in Index.entries, in ascending order."""
+    """The procedures using one term: by index in Index.entries, in ascending order, and as bit sets
+    (bit i: entry i), which candidate generation combines without visiting procedures one by one."""
 
     hits: dict[int, Hit]
-    scores: list[float]  # term weight x field, in the order of `hits`: what candidate generation adds
+    everyone: int  # the entries using the term
+    by_field: tuple[tuple[float, int], ...]  # the entries whose best field using the term is this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,22 +134,34 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index
         index.entries.append(entry)
         for key, hit in hits.items():
             hits_by_term.setdefault(key, {})[number] = hit
-    numbers = shared.numbers
     for key, by_entry in hits_by_term.items():
-        weight = weights[key]
-        scores = [numbers.setdefault(score, score) for score in (weight * f for f, _ in by_entry.values())]
-        index.postings[key] = Postings(by_entry, scores)
+        by_field = _bit_sets(by_entry, len(raw))
+        index.postings[key] = Postings(by_entry, _bit_set(by_entry, len(raw)), by_field)
     return index
+
+
+def _bit_set(numbers: Iterable[int], size: int) -> int:
+    bits = bytearray((size + 7) // 8)
+    for number in numbers:
+        bits[number >> 3] |= 1 << (number & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _bit_sets(hits: dict[int, Hit], size: int) -> tuple[tuple[float, int], ...]:
+    by_field: dict[float, list[int]] = {}
+    for number, (strength, _) in hits.items():
+        by_field.setdefault(strength, []).append(number)
+    return tuple((strength, _bit_set(numbers, size)) for strength, numbers in by_field.items())
 
 
 @dataclass
 class _Shared:
-    """One object per distinct value, so that equal values are kept once (a value: itself).
+    """Pools that hand out one object per distinct value (`pool.setdefault(value, value)`), so that
+    thousands of procedures built from the same words keep each sum, phrase list and posting once.
 
     One pool per kind of value: across kinds, equal is not the same ((1,) == (1.0,)).
     """
 
-    numbers: dict[float, float] = field(default_factory=dict)
     phrase_lists: dict[tuple[int, ...], tuple[int, ...]] = field(default_factory=dict)
     hits: dict[Hit, Hit] = field(default_factory=dict)
     number_lists: dict[tuple[float, ...], tuple[float, ...]] = field(default_factory=dict)
@@ -188,7 +202,7 @@ def _entry(
                 best[key] = weight
         slot = slots.get(keys)
         if slot is not None and weight <= fields[slot]:
-            continue  # naming phrases come first, so a repeat never makes its slot a naming one
+            continue  # a repeat adds nothing; the naming phrases come first, so it never names either
         slots[keys] = len(texts)
         for key in keys:
             users.setdefault(key, []).append(len(texts))
@@ -200,7 +214,7 @@ def _entry(
         totals.append(total)
         fields.append(weight)
     lists, hit_pool = shared.phrase_lists, shared.hits
-    hits = {}
+    hits: dict[str, Hit] = {}
     for key, strength in best.items():
         used = tuple(users[key])
         hit = (strength, lists.setdefault(used, used))

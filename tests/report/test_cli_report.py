@@ -281,7 +281,8 @@ def test_assisted_sessions_are_read_when_their_table_exists(known_settings: Sett
                 " ('2026-01-10 02:00:00', 'Phường Bến Nghé', 1, 'khai-sinh', 1),"
                 " ('2026-02-10 02:00:00', 'Phường Bến Nghé', 2, 'khai-sinh', 1),"
                 " ('2026-03-10 02:00:00', 'Xã Tân Phú', 1, 'tam-tru', 1),"
-                " ('2026-03-31 17:00:00', 'Xã Tân Phú', 3, 'tam-tru', 1)"  # 00:00 on 1 April in Hà Nội: not counted
+                # 00:00 on 1 April in Hà Nội: not counted
+                " ('2026-03-31 17:00:00', 'Xã Tân Phú', 3, 'tam-tru', 1)"
             )
         )
     engine.dispose()
