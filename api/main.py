@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api.limits import BodyLimit
+from api.limits import BodyLimit, validation_error
 from api.routes import (
     admin_api,
     admin_assist,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Motcua", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders, frame_origins=settings.cors_origins)

@@ -39,6 +39,7 @@ class _Refused(Exception):
         self.line, self.message = line, message
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -51,6 +52,8 @@ _SCALAR_TAGS = {
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
+        raise _Refused(node.start_mark.line + 1, f"the tag {node.tag} is not allowed")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -94,6 +97,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
             raise YamlError(Problem(file, 1, "(file)", "the file is empty"))
         lines: dict[Path_, int] = {}
         data = _build(node, (), lines, loader)
+    except RecursionError:
+        line = int(getattr(loader, "line", 0)) + 1  # where the reader had got to
+        raise YamlError(Problem(file, line, "(yaml)", "the lists or groups are nested too deeply")) from None
     except _Refused as refused:
         raise YamlError(Problem(file, refused.line, "(yaml)", refused.message)) from None
     except yaml.MarkedYAMLError as err:
