@@ -27,6 +27,8 @@ class SpyProfile:
 
     def start(self, output: Path) -> None:
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(spy).exists():
+            raise SystemExit("--profile samples the server with py-spy: pip install py-spy")
         command = [spy, "record", "--pid", str(self.pid), "--format", "raw", "--output", str(output)]
         command += ["--rate", "250", "--nonblocking", "--nolineno"]
         if self.subprocesses:

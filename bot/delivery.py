@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import logging
 from collections.abc import Mapping, Sequence
 
@@ -25,6 +26,12 @@ log = logging.getLogger("motcua.delivery")
 
 DUE_SCAN = 500  # due replies looked at per round of `deliver_due`
 ROUND_CONCURRENCY = 8  # conversations sent to at once by `deliver_due` (a backlog after an outage)
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"  # the channel took it
+    REFUSED = "refused"  # refused for good, recorded; the conversation's next reply may go
+    WAIT = "wait"  # to be tried again later; the conversation's later replies wait behind it
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -54,8 +61,9 @@ class Delivery:
 
         Called after each turn. When a task of this process is already sending to the conversation, a
         second one only asks it for another round: replies written after its last claim are then
-        claimed before it stops. It claims again after every batch as well, for the replies another
-        worker wrote while this one's claim held them back."""
+        claimed before it stops. It claims again at the end of every batch as well (in the transaction
+        that marks the batch's last reply), for replies another worker wrote while this one's claim held
+        them back."""
         sender = self.senders.get(key.channel)
         if sender is None:
             self._warn_no_sender(key.channel)
@@ -66,16 +74,12 @@ class Delivery:
             return
         self._rounds[name] = False
         try:
-            while True:
-                self._rounds[name] = False
-                batch = await self.store.claim_outbox(
-                    key, limit=CLAIM_BATCH, lease_seconds=self.lease_seconds
-                )
-                if batch:
-                    if not await self._send_claimed(sender, batch):
-                        return  # a reply waits for a retry; later ones wait behind it
-                elif not self._rounds[name]:
-                    return
+            batch: list[OutboxItem] | None = await self._claim(key)
+            while batch is not None and (batch or self._rounds[name]):
+                if not batch:  # asked for another round while claiming: claim again
+                    batch = await self._claim(key)
+                    continue
+                batch = await self._send_claimed(sender, key, batch)
         finally:
             del self._rounds[name]
 
@@ -98,46 +102,58 @@ class Delivery:
             elif isinstance(outcome, BaseException):
                 raise outcome  # cancellation: the service is stopping
 
-    async def _send_claimed(self, sender: Sender, batch: Sequence[OutboxItem]) -> bool:
-        """Send claimed replies in order; False when one must wait. What was not attempted is released,
-        also when the service stops mid-batch; the reply being sent at that moment stays claimed (it may
-        have reached the citizen) until its lease runs out."""
+    async def _claim(self, key: ConversationKey) -> list[OutboxItem]:
+        self._rounds[str(key)] = False  # from here on, a new request for a round is this claim's to see
+        return await self.store.claim_outbox(key, limit=CLAIM_BATCH, lease_seconds=self.lease_seconds)
+
+    async def _send_claimed(
+        self, sender: Sender, key: ConversationKey, batch: Sequence[OutboxItem]
+    ) -> list[OutboxItem] | None:
+        """Send claimed replies in order; returns the next batch, claimed when the last reply is marked,
+        or None when a reply must wait. What was not attempted is released, also when the service stops
+        mid-batch; the reply being sent at that moment stays claimed (it may have reached the citizen)
+        until its lease runs out."""
         attempted = 0
         try:
             for entry in batch:
                 attempted += 1
-                if not await self._send_one(sender, entry):
-                    return False
-            return True
+                outcome = await self._attempt(sender, entry)
+                if outcome is Outcome.WAIT:
+                    return None
+                if outcome is Outcome.SENT and attempted == len(batch):
+                    self._rounds[str(key)] = False
+                    return await self.store.mark_delivered_and_claim(
+                        entry.id, key, limit=CLAIM_BATCH, lease_seconds=self.lease_seconds
+                    )
+                if outcome is Outcome.SENT:
+                    await self.store.mark_delivered(entry.id)
+            return await self._claim(key)  # the last reply was refused for good (already marked)
         finally:
             if attempted < len(batch):
                 await self.store.release_outbox(batch[attempted:])
 
-    async def _send_one(self, sender: Sender, entry: OutboxItem) -> bool:
-        """True: done with this reply (delivered, or refused for good); False: it waits for a retry."""
+    async def _attempt(self, sender: Sender, entry: OutboxItem) -> Outcome:
+        """Send one reply. SENT is for the caller to mark; a refusal or a retry is marked here."""
         try:
             await sender.send(entry.key.user_id, entry.reply)
         except ChannelRejected as err:
             log.warning("reply %s rejected for good: %s", entry.id, err)
             await self.store.mark_failed(entry.id, str(err), None)
-            return True  # the next reply may still be deliverable (e.g. a shorter one)
+            return Outcome.REFUSED  # the next reply may still be deliverable (e.g. a shorter one)
         except ChannelRateLimited as err:
-            await self._retry_later(entry, str(err), err.retry_after)
-            return False
+            return await self._retry_later(entry, str(err), err.retry_after)
         except (ChannelError, OSError, Exception) as err:  # any transport failure is retried
-            await self._retry_later(
-                entry, f"{type(err).__name__}: {err}", backoff_seconds(entry.attempts + 1)
-            )
-            return False
-        await self.store.mark_delivered(entry.id)
-        return True
+            error = f"{type(err).__name__}: {err}"
+            return await self._retry_later(entry, error, backoff_seconds(entry.attempts + 1))
+        return Outcome.SENT
 
-    async def _retry_later(self, entry: OutboxItem, error: str, delay: float) -> None:
+    async def _retry_later(self, entry: OutboxItem, error: str, delay: float) -> Outcome:
         if entry.attempts + 1 >= self.max_attempts:
             log.error("giving up on reply %s after %d attempts: %s", entry.id, entry.attempts + 1, error)
             await self.store.mark_failed(entry.id, error, None)
-        else:
-            await self.store.mark_failed(entry.id, error, utcnow() + dt.timedelta(seconds=delay))
+            return Outcome.REFUSED  # given up: it no longer holds the conversation's next replies back
+        await self.store.mark_failed(entry.id, error, utcnow() + dt.timedelta(seconds=delay))
+        return Outcome.WAIT
 
     def _warn_no_sender(self, channel: str) -> None:
         if channel not in self._warned:  # once per channel, not once per reply and round

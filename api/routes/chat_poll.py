@@ -26,7 +26,7 @@ UserId = Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-
 
 @router.get("/api/chat/updates")
 async def updates(
-    user_id: UserId, service: ServiceDep, after: Annotated[int | None, Query(ge=0)] = None
+    user_id: UserId, service: ServiceDep, after: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None
 ) -> dict[str, Any]:
     if service.handoff is None:  # no person can write: nothing ever arrives here
         return {"messages": [], "after": after or 0, "handoff": None}

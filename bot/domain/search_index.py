@@ -5,10 +5,13 @@ syllable bigrams ("khai", "khai sinh"). Each term is weighted by how few procedu
 procedure's whole text), so generic words ("đăng ký", "cấp", "giấy") count little and distinctive ones
 ("tử", "ct07") a lot.
 
-The layout is chosen for a catalogue of thousands of procedures: one posting per (term, procedure) says
-both how strongly the procedure uses the term and in which of its phrases, so a query never looks at
-phrases that share nothing with it, and nothing per procedure repeats a term's text. Equal values
-(phrase texts, phrase lists, sums) are stored once and shared.
+The layout is chosen for a catalogue of thousands of procedures:
+- one posting per (term, procedure) says both how strongly the procedure uses the term and in which of
+  its phrases, so a query never looks at phrases that share nothing with it, and nothing per procedure
+  repeats a term's text;
+- each term's procedures are also a bit set per field, which candidate generation combines a whole
+  group of procedures at a time (search_score.candidates);
+- equal values (phrase texts, phrase lists, sums, postings) are stored once and shared.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.domain.lexicon import Lexicon, Reader
+from bot.domain.lexicon import Lexicon, Reader, Word
 
 # Where a procedure's words come from, and how much a match there counts.
 NAME, ALIAS, KEYWORD, SUMMARY = 1.0, 0.95, 0.8, 0.45
@@ -44,8 +48,7 @@ class Entry:
     naming: int  # how many leading phrases are the procedure's name and short name
 
 
-@dataclass(frozen=True, slots=True)
-class Postings:
+class Postings(NamedTuple):  # a tuple: thousands are made per build, and a frozen dataclass is slow to make
     """The procedures using one term: by index in Index.entries, in ascending order, and as bit sets
     (bit i: entry i), which candidate generation combines without visiting procedures one by one."""
 
@@ -93,40 +96,62 @@ def _background_texts(p: Procedure) -> Iterable[str]:
 Phrases = list[tuple[_Text, float]]
 
 
-def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
-    form_bits: dict[str, int] = {}
-    seen: dict[str, _Text] = {}  # catalogues repeat texts (documents, summaries) many times
-    term_pool: dict[str, str] = {}  # one string per term: texts share most of their bigrams
+class _Reading:
+    """Catalogue texts read through the lexicon once each, however many procedures repeat them."""
 
-    def content(text: str) -> _Text:
-        if text not in seen:
-            words = [w for w in reader.read(text) if not reader.is_stop_word(w)]
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+        self.form_bits: dict[str, int] = {}
+        self._phrases: dict[str, _Text] = {}
+        self._background: dict[str, tuple[str, ...]] = {}
+        self._bigrams: dict[str, str] = {}  # one string per bigram: phrases share most of them
+
+    def phrase(self, text: str) -> _Text:
+        if text not in self._phrases:
+            words = self._content(text)
             forms = 0
             for form in {w.accented for w in words}:
-                forms |= form_bits.setdefault(form, 1 << len(form_bits))
-            terms = terms_of([w.folded for w in words])
-            keys = tuple(dict.fromkeys(term_pool.setdefault(term, term) for term in terms))
-            seen[text] = _Text(keys, " ".join(w.folded for w in words), forms)
-        return seen[text]
+                bit = self.form_bits.get(form)
+                if bit is None:
+                    bit = self.form_bits[form] = 1 << len(self.form_bits)
+                forms |= bit
+            folded = [w.folded for w in words]  # lexicon words are cached, so these strings are shared
+            pool = self._bigrams
+            bigrams = [pool.setdefault(bigram, bigram) for bigram in map(" ".join, pairwise(folded))]
+            keys = tuple(dict.fromkeys(folded + bigrams))  # the order of terms_of
+            self._phrases[text] = _Text(keys, " ".join(folded), forms)
+        return self._phrases[text]
 
+    def background(self, text: str) -> tuple[str, ...]:
+        """Only the terms: background text counts toward how common a term is, nothing else."""
+        if text not in self._background:
+            self._background[text] = tuple(terms_of([w.folded for w in self._content(text)]))
+        return self._background[text]
+
+    def _content(self, text: str) -> list[Word]:
+        return [w for w in self._reader.read(text) if not self._reader.is_stop_word(w)]
+
+
+def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
+    reading = _Reading(reader)
     raw: list[tuple[str, str, Phrases]] = []
     frequency: dict[str, int] = {}
     for p in catalogue.procedures():
-        phrases = [(content(text), field) for text, field in _matched_texts(p)]
-        background = [content(text) for text in _background_texts(p)]
-        _count(frequency, [text for text, _ in phrases] + background)
+        phrases = [(reading.phrase(text), field) for text, field in _matched_texts(p)]
+        background = [reading.background(text) for text in _background_texts(p)]
+        _count(frequency, [text.keys for text, _ in phrases] + background)
         raw.append((p.id, p.name, phrases))
     if lexicon.off_topic:
         # Off-topic questions compete as one more "procedure" whose win means "none" (see search._decide).
-        phrases = [(content(text), ALIAS) for text in lexicon.off_topic]
-        _count(frequency, [text for text, _ in phrases])
+        phrases = [(reading.phrase(text), ALIAS) for text in lexicon.off_topic]
+        _count(frequency, [text.keys for text, _ in phrases])
         raw.append((OFF_TOPIC, "", phrases))
     n = max(1, len(raw))
     weights = {
         t: math.log(1 + n / df) / math.log(1 + n) * (BIGRAM if " " in t else 1.0)
         for t, df in frequency.items()
     }
-    index = Index([], weights, {}, form_bits)
+    index = Index([], weights, {}, reading.form_bits)
     shared = _Shared()
     hits_by_term: dict[str, dict[int, Hit]] = {}
     for number, (id_, name, phrases) in enumerate(raw):
@@ -135,8 +160,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index
         for key, hit in hits.items():
             hits_by_term.setdefault(key, {})[number] = hit
     for key, by_entry in hits_by_term.items():
-        by_field = _bit_sets(by_entry, len(raw))
-        index.postings[key] = Postings(by_entry, _bit_set(by_entry, len(raw)), by_field)
+        index.postings[key] = _postings(by_entry, len(raw))
     return index
 
 
@@ -147,11 +171,16 @@ def _bit_set(numbers: Iterable[int], size: int) -> int:
     return int.from_bytes(bits, "little")
 
 
-def _bit_sets(hits: dict[int, Hit], size: int) -> tuple[tuple[float, int], ...]:
-    by_field: dict[float, list[int]] = {}
-    for number, (strength, _) in hits.items():
-        by_field.setdefault(strength, []).append(number)
-    return tuple((strength, _bit_set(numbers, size)) for strength, numbers in by_field.items())
+def _postings(hits: dict[int, Hit], size: int) -> Postings:
+    everyone = _bit_set(hits, size)
+    strengths = {strength for strength, _ in hits.values()}
+    if len(strengths) == 1:  # most terms: every procedure uses them in the same field
+        return Postings(hits, everyone, ((strengths.pop(), everyone),))
+    by_field = tuple(
+        (strength, _bit_set([n for n, hit in hits.items() if hit[0] == strength], size))
+        for strength in sorted(strengths, reverse=True)
+    )
+    return Postings(hits, everyone, by_field)
 
 
 @dataclass
@@ -169,9 +198,9 @@ class _Shared:
     totals: dict[tuple[str, ...], float] = field(default_factory=dict)  # a phrase's keys -> their weight
 
 
-def _count(frequency: dict[str, int], texts: list[_Text]) -> None:
+def _count(frequency: dict[str, int], texts: list[tuple[str, ...]]) -> None:
     """One more document using each of these terms."""
-    for term in set().union(*(text.keys for text in texts)):
+    for term in set().union(*texts):
         frequency[term] = frequency.get(term, 0) + 1
 
 

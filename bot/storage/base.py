@@ -149,6 +149,18 @@ class Store(Protocol):
         """
         ...
 
+    async def mark_delivered_and_claim(
+        self,
+        outbox_id: int,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+    ) -> list[OutboxItem]:
+        """`mark_delivered(outbox_id)` then `claim_outbox(key)`, in one transaction: how a sender ends
+        one batch and starts the next, with one write instead of two."""
+        ...
+
     async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
         """Give back claimed replies that were not attempted: due again at once. A reply no longer under
         this claim (marked since, or claimed anew after the lease ran out) is left alone."""

@@ -227,6 +227,17 @@ class MemoryStore:
             item.next_attempt_at = now + dt.timedelta(seconds=lease_seconds)
         return [replace(item, reply=json_copy(item.reply)) for item in claimed]
 
+    async def mark_delivered_and_claim(
+        self,
+        outbox_id: int,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+    ) -> list[OutboxItem]:
+        await self.mark_delivered(outbox_id)  # no await inside either: one step, like a transaction
+        return await self.claim_outbox(key, limit=limit, lease_seconds=lease_seconds)
+
     async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
         now = utcnow()
         for item in items:

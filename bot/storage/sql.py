@@ -133,8 +133,12 @@ class SqlStore:
     @asynccontextmanager
     async def _conversation(self, key: ConversationKey) -> AsyncIterator[SqlConversationTx]:
         async with self._conversation_locks.hold(key), self._unit(write=True) as conn:
-            await conn.execute(queries.conversation_placeholder(self._dialect, key, utcnow()))
-            row = (await conn.execute(queries.locked_conversation(key))).one()
+            # Nearly every turn is of a conversation that exists: lock it straight away, and create the
+            # row (then lock it) only when there is none.
+            row = (await conn.execute(*queries.locked_conversation(key))).one_or_none()
+            if row is None:
+                await conn.execute(queries.conversation_placeholder(self._dialect, key, utcnow()))
+                row = (await conn.execute(*queries.locked_conversation(key))).one()
             tx = SqlConversationTx(conn, StoredConversation(key, row.state, row.version), row.id, self._salt)
             try:
                 yield tx
@@ -173,12 +177,37 @@ class SqlStore:
         until = now + dt.timedelta(seconds=lease_seconds)
 
         async def job(conn: AsyncConnection) -> list[OutboxItem]:
-            if self._dialect == "postgresql":
-                await conn.execute(queries.claim_lock(key))
-            rows = (await conn.execute(*queries.claim_outbox(key, now, until, limit))).all()
-            return sorted((queries.outbox_item(row) for row in rows), key=lambda item: item.id)
+            return await self._claim(conn, key, now, until, limit)
 
         return await self._units.write(job)
+
+    async def mark_delivered_and_claim(
+        self,
+        outbox_id: int,
+        key: ConversationKey,
+        *,
+        limit: int = CLAIM_BATCH,
+        lease_seconds: float = CLAIM_SECONDS,
+    ) -> list[OutboxItem]:
+        now = utcnow()
+        until = now + dt.timedelta(seconds=lease_seconds)
+
+        async def job(conn: AsyncConnection) -> tuple[int, list[OutboxItem]]:
+            marked = (await conn.execute(*queries.mark_delivered(outbox_id, now))).rowcount
+            return marked, await self._claim(conn, key, now, until, limit) if marked else []
+
+        marked, claimed = await self._units.write(job)
+        if marked == 0:
+            raise StorageError(f"outbox item {outbox_id} does not exist")  # nothing else changed either
+        return claimed
+
+    async def _claim(
+        self, conn: AsyncConnection, key: ConversationKey, now: dt.datetime, until: dt.datetime, limit: int
+    ) -> list[OutboxItem]:
+        if self._dialect == "postgresql":
+            await conn.execute(queries.claim_lock(key))
+        rows = (await conn.execute(*queries.claim_outbox(key, now, until, limit))).all()
+        return sorted((queries.outbox_item(row) for row in rows), key=lambda item: item.id)
 
     async def release_outbox(self, items: Sequence[OutboxItem]) -> None:
         by_lease: dict[dt.datetime, list[int]] = {}

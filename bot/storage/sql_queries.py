@@ -43,12 +43,16 @@ def conversation_placeholder(dialect: str, key: ConversationKey, now: dt.datetim
     return insert_ignoring_conflicts(dialect, Conversation, values, ["channel", "user_id"])
 
 
-def locked_conversation(key: ConversationKey) -> Select[Any]:
-    return (
-        select(Conversation.id, Conversation.state, Conversation.version)
-        .where(Conversation.channel == key.channel, Conversation.user_id == key.user_id)
-        .with_for_update()  # the row lock on PostgreSQL; SQLite holds the write lock already
-    )
+_LOCKED_CONVERSATION = (
+    select(Conversation.id, Conversation.state, Conversation.version)
+    .where(Conversation.channel == bindparam("conv_channel"), Conversation.user_id == bindparam("conv_user"))
+    .with_for_update()  # the row lock on PostgreSQL; SQLite holds the write lock already
+)
+
+
+def locked_conversation(key: ConversationKey) -> tuple[Select[Any], dict[str, Any]]:
+    """Built once: it runs at the start of every turn."""
+    return _LOCKED_CONVERSATION, {"conv_channel": key.channel, "conv_user": key.user_id}
 
 
 OUTBOX_COLUMNS = (

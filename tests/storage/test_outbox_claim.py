@@ -13,6 +13,9 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.errors import StorageError
 from bot.storage import sql_queries as queries
 from bot.storage.base import CLAIM_SECONDS, ConversationKey, OutboxItem, utcnow
 from bot.storage.database import BEGIN_OPTION, IMMEDIATE
@@ -118,6 +121,27 @@ async def test_marking_ends_the_claim(store: Store) -> None:
 
     (again,) = await store.claim_outbox(A, now=retry_at)
     assert (again.id, again.attempts, again.last_error) == (three.id, 1, "timeout")
+
+
+async def test_marking_the_last_reply_claims_the_next_batch_in_the_same_step(store: Store) -> None:
+    (first,) = await _turn(store, A, "một")
+    await store.claim_outbox(A, limit=1)
+    await _turn(store, A, "hai", "ba")  # written while "một" was being sent: held back until now
+
+    claimed = await store.mark_delivered_and_claim(first.id, A, limit=5)
+
+    assert _texts(claimed) == ["hai", "ba"]
+    assert _texts(await store.due_outbox()) == []  # "một" delivered, the others claimed
+    assert await store.claim_outbox(A) == []
+
+
+async def test_marking_an_unknown_reply_claims_nothing(store: Store) -> None:
+    await _turn(store, A, "một")
+
+    with pytest.raises(StorageError, match="outbox item 999 does not exist"):
+        await store.mark_delivered_and_claim(999, A)
+
+    assert _texts(await store.claim_outbox(A)) == ["một"]
 
 
 async def test_released_replies_are_due_again_at_once(store: Store) -> None:
