@@ -19,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api import rate_limit
+from api.conversation_token import HEADER
 from api.limits import BodyLimit, validation_error
 from api.routes import (
     admin_api,
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+        store.max_pending = settings.max_pending_per_conversation
         # Content comes from the newest published revision, loaded by start_admin below.
         service = ChatService(
             store,
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Motcua", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
+    rate_limit.install(app)
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders, frame_origins=settings.cors_origins)
@@ -101,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", HEADER],
         )
     routers = (health, chat, chat_poll, outreach, zalo, telegram)
     admin = (admin_auth, admin_api, admin_assist, admin_inbox, admin_report, admin_pages)
