@@ -14,7 +14,9 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.web_urls import web_url
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^\d\.\d{6}$"
@@ -25,6 +27,7 @@ class Strict(BaseModel):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+WebUrl = Annotated[str, Field(min_length=1), AfterValidator(web_url)]  # becomes a link: http(s) only
 
 
 class AgencyLevel(StrEnum):
@@ -51,7 +54,7 @@ class Agency(Strict):
 
 class Portal(Strict):
     name: NonEmpty = "Cổng Dịch vụ công quốc gia"
-    url: NonEmpty = "https://dichvucong.gov.vn"
+    url: WebUrl = "https://dichvucong.gov.vn"
     vneid: bool = False  # can also be filed inside the VNeID app
 
 
