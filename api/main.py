@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import rate_limit
+from api import faults, rate_limit
 from api.conversation_token import HEADER
 from api.limits import BodyLimit, validation_error
 from api.routes import (
@@ -41,7 +41,7 @@ from bot.admin import start_admin
 from bot.config import Settings, load_settings
 from bot.handoff.desk import HandoffDesk
 from bot.service import ChatService
-from bot.storage.sql import SqlStore
+from bot.storage.identity import open_checked
 
 log = logging.getLogger("motcua.api")
 
@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+        store = await open_checked(
+            settings.database_url, salt=settings.secret_salt, require_existing=settings.require_database
+        )
         store.max_pending = settings.max_pending_per_conversation
         # Content comes from the newest published revision, loaded by start_admin below.
         service = ChatService(
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
     rate_limit.install(app)
+    faults.install(app)
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders, frame_origins=settings.cors_origins)

@@ -16,7 +16,7 @@ import datetime as dt
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
@@ -49,6 +49,9 @@ from bot.storage.storable import storable_incoming
 from bot.storage.tables import Conversation, Inbox, Outbox, Secret
 
 BUSY = -1  # what the accept job answers when the conversation has too many unprocessed messages
+if TYPE_CHECKING:
+    from bot.storage.identity import FileIdentity
+
 SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
 EVENTS_PAGE = 500
 
@@ -66,6 +69,9 @@ class SqlStore:
         # Accepted, unprocessed messages one conversation may have; beyond it `accept` raises
         # ConversationBusy (a flood from one sender cannot fill the inbox). None: no bound.
         self.max_pending: int | None = None
+        # Set by bot.storage.identity.open_checked: the SQLite file and the database's own id at start.
+        self.file_identity: FileIdentity | None = None
+        self.database_id: str | None = None
 
     @classmethod
     async def open(
@@ -115,6 +121,8 @@ class SqlStore:
         # The unique (channel, dedupe_key) makes a redelivery, even a concurrent one, a no-op: no row back.
         insert = insert_ignoring_conflicts(self._dialect, Inbox, values, ["channel", "dedupe_key"])
 
+        if self.file_identity is not None:
+            self.file_identity.check()  # never accept into a deleted file: the message would be lost
         bound = self.max_pending
 
         async def job(conn: AsyncConnection) -> int | None:
