@@ -60,9 +60,9 @@ def test_a_new_database_is_created_by_default_and_said_loudly(
 
 
 def test_production_can_refuse_to_start_on_a_missing_database(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="MOTCUA_REQUIRE_DATABASE"):
-        with TestClient(create_app(_settings(tmp_path, require_database=True))):
-            pass
+    app = create_app(_settings(tmp_path, require_database=True))
+    with pytest.raises(ConfigError, match="MOTCUA_REQUIRE_DATABASE"), TestClient(app):
+        pass
     assert not (tmp_path / "motcua.db").exists()
 
 
