@@ -31,6 +31,7 @@ from api.admin_deps import (
     CurrentUser,
     VolunteerUser,
 )
+from api.limits import BIGINT_MAX, RowId
 from bot.admin import audit, users
 from bot.admin.auth import SESSION_TTL, CredentialKind, csrf_for, log_in, log_out
 
@@ -119,7 +120,7 @@ async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str,
 
 
 @router.post("/admin/api/users/{user_id}/disable")
-async def disable_user(user_id: int, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
+async def disable_user(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     if user_id == user.id:
         raise HTTPException(409, "Bạn không thể tự khóa tài khoản của chính mình.")
     try:
@@ -130,7 +131,7 @@ async def disable_user(user_id: int, user: AdminUser, admin: AdminDep) -> dict[s
 
 
 @router.post("/admin/api/users/{user_id}/login-link")
-async def new_login_link(user_id: int, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
+async def new_login_link(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     try:
         token = await users.issue_login_link(admin.engine, user_id, user.actor)
     except users.UserError:
@@ -143,6 +144,6 @@ async def audit_log(
     _user: AdminUser,
     admin: AdminDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None,
 ) -> dict[str, Any]:
     return {"items": await audit.entries(admin.engine, limit, before)}

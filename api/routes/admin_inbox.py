@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.admin_deps import VolunteerUser
 from api.deps import ServiceDep
+from api.limits import RowId
 from bot.errors import ConfigError
 from bot.handoff.inbox import HandoffConflict, HandoffInbox, HandoffNotFound
 
@@ -70,7 +71,7 @@ async def inbox(
 
 
 @router.post("/admin/api/inbox/{handoff_id}/claim", response_model=None)
-async def claim(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
+async def claim(handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.claim(handoff_id, user)
     except HandoffNotFound:
@@ -83,7 +84,7 @@ async def claim(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dic
 
 @router.post("/admin/api/inbox/{handoff_id}/reply", response_model=None)
 async def reply(
-    handoff_id: int, body: ReplyIn, user: VolunteerUser, handoffs: InboxDep
+    handoff_id: RowId, body: ReplyIn, user: VolunteerUser, handoffs: InboxDep
 ) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.reply(handoff_id, user, body.text)
@@ -96,7 +97,9 @@ async def reply(
 
 
 @router.post("/admin/api/inbox/{handoff_id}/release", response_model=None)
-async def release(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
+async def release(
+    handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep
+) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.release(handoff_id, user)
     except HandoffNotFound:
