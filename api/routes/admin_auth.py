@@ -1,6 +1,8 @@
 """Signing in and out, who am I, staff accounts and the audit log.
 
-    GET  /admin/login?token=...      spend a one-time login link: session cookies, then 303 to /admin/
+    GET  /admin/login?token=...      a page asking to confirm; it spends nothing (a chat app's link preview
+                                     or a mail scanner opens links by GET)
+    POST /admin/login  token=...     spend the one-time link: session cookies, then 303 to /admin/
     GET  /admin/api/me               {"name", "role", "ward"}
     POST /admin/api/logout
     GET  /admin/api/users            admin: every account
@@ -17,7 +19,9 @@ as a same-site navigation, instead of the 303.
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -45,10 +49,29 @@ _BOUNCE = (
     f'<meta http-equiv="refresh" content="0;url={HOME}"><title>Một Cửa</title></head>'
     f'<body><p><a href="{HOME}">Mở trang quản trị</a></p></body></html>'
 )
+_CONFIRM = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="stylesheet" href="/admin/admin.css"><title>Đăng nhập – Một Cửa</title></head>'
+    '<body><main class="login-confirm"><h1>Đăng nhập trang quản trị Một Cửa</h1>'
+    "<p>Đường dẫn đăng nhập chỉ dùng được một lần. Bấm nút dưới đây để vào.</p>"
+    '<form method="post" action="/admin/login"><input type="hidden" name="token" value="{token}">'
+    '<button type="submit">Đăng nhập</button></form></main></body></html>'
+)
 
 
 @router.get("/admin/login", include_in_schema=False)
-async def login(request: Request, admin: AdminDep, token: str = "") -> Response:
+async def confirm_login(token: Annotated[str, Query(max_length=200)] = "") -> Response:
+    page = HTMLResponse(_CONFIRM.format(token=html.escape(token, quote=True)))
+    page.headers["cache-control"] = "no-store"
+    page.headers["referrer-policy"] = "no-referrer"  # the link's token must not leak to another site
+    return page
+
+
+@router.post("/admin/login", include_in_schema=False)
+async def login(request: Request, admin: AdminDep) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
+    token = (form.get("token") or [""])[0]
     signed_in = await log_in(admin.engine, token)
     if signed_in is None:
         response: Response = RedirectResponse(LOGIN_FAILED, status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin.conftest import AdminKit
-from tests.admin.conftest import kit as kit  # noqa: F401 - the fixture
+from tests.admin.conftest import kit as kit  # the fixture
 
 HUGE = [2**63, 2**64 + 1, 10**30]
 

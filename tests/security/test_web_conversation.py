@@ -8,7 +8,7 @@ import pytest
 
 from api.conversation_token import user_id_for
 from tests.handoff.test_inbox_api import Kit, act, handoff
-from tests.handoff.test_inbox_api import kit as kit
+from tests.handoff.test_inbox_api import kit as kit  # the fixture
 from tests.support.web_chat import HEADER, WebChat
 
 
