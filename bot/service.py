@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import InboundMessage, Sender
+from bot.channels.edge import admit
 from bot.content import Content
 from bot.delivery import Delivery
 from bot.domain.engine import Turn
@@ -72,7 +73,12 @@ class ChatService:
 
     # --- the turn ----------------------------------------------------------------------------------
     async def accept(self, msg: InboundMessage) -> bool:
-        """Record a channel message and process it in the background. False: a redelivery, ignored."""
+        """Record a channel message and process it in the background. False: a redelivery, or a message
+        that cannot be stored as it should (bot/channels/edge.py), ignored."""
+        admitted = admit(msg)
+        if admitted is None:
+            return False
+        msg = admitted
         key = ConversationKey(msg.channel, msg.user_id)
         item = await self.store.accept(key, msg.dedupe_key, msg.incoming.to_json())
         if item is None:
