@@ -42,6 +42,7 @@ from bot.config import Settings, load_settings
 from bot.handoff.desk import HandoffDesk
 from bot.service import ChatService
 from bot.storage.identity import open_checked
+from bot.storage.retention import Retention, retention_policy
 
 log = logging.getLogger("motcua.api")
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             poll_seconds=settings.outbox_poll_seconds,
         )
         service.handoff = HandoffDesk(service)
+        service.housekeeping = Retention(store, retention_policy(settings)).sweep
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         app.state.settings, app.state.service, app.state.http = settings, service, http
         try:

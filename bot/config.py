@@ -73,6 +73,15 @@ class Settings(BaseSettings):
         return bool(self.telegram_token)
 
     @model_validator(mode="after")
+    def _inbox_outlasts_the_event_window(self) -> Settings:
+        # A redelivery is recognised by its inbox row: the row must outlive the window events arrive in.
+        if self.retention_inbox_days and self.retention_inbox_days * 86400 <= self.zalo_event_window_seconds:
+            raise ValueError(
+                "MOTCUA_RETENTION_INBOX_DAYS must be longer than MOTCUA_ZALO_EVENT_WINDOW_SECONDS"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
         if self.zalo_enabled and not (
             self.zalo_app_secret and (self.zalo_access_token or self.zalo_refresh_token)

@@ -16,8 +16,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import InboundMessage, Sender
@@ -39,6 +40,7 @@ DIRECT_CHANNELS = frozenset({"web", "cli"})  # replies travel back in the respon
 # The periodic recovery leaves a message this young to the worker that accepted it (it is being
 # processed there); older ones are taken by whichever worker looks, as their worker may have died.
 RECOVERY_GRACE_SECONDS = 10.0
+HOUSEKEEPING_SECONDS = 300.0
 
 
 class ChatService:
@@ -55,6 +57,8 @@ class ChatService:
         self._worker: asyncio.Task[None] | None = None
         self.on_turn: list[Callable[[ConversationKey, Turn], None]] = []  # hooks for tests and metrics
         self.handoff: HandoffDesk | None = None  # handoff to a person (bot/handoff); None: the bot only
+        # Masking delivered replies and deleting old rows (bot/storage/retention.py), every few minutes.
+        self.housekeeping: Callable[[], Awaitable[object]] | None = None
 
     # --- content -----------------------------------------------------------------------------------
     @property
@@ -169,11 +173,18 @@ class ChatService:
         await self.delivery.deliver_due()
 
     async def _loop(self) -> None:
+        next_housekeeping = 0.0
         while True:
             try:
                 await self.recover(RECOVERY_GRACE_SECONDS)
             except Exception:
                 log.exception("recovery round failed")
+            if self.housekeeping is not None and time.monotonic() >= next_housekeeping:
+                next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+                try:
+                    await self.housekeeping()
+                except Exception:
+                    log.exception("housekeeping round failed")
             await asyncio.sleep(self.poll_seconds)
 
     def start(self) -> None:
