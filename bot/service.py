@@ -162,15 +162,28 @@ class ChatService:
         """Finish accepted messages nobody processed (a crash) and send what the outbox holds.
 
         `grace_seconds`: leave messages accepted more recently than this to the worker processing them."""
-        cutoff = utcnow() - dt.timedelta(seconds=grace_seconds)
+        now = utcnow()
+        cutoff = now - dt.timedelta(seconds=grace_seconds)
+        # A web turn is answered in its own HTTP response; another worker may be answering one right now,
+        # so even at start-up only those older than the grace are taken.
+        direct_cutoff = now - dt.timedelta(seconds=max(grace_seconds, RECOVERY_GRACE_SECONDS))
         for item in await self.store.pending_inbox(limit=200):
-            if item.id in self._in_flight or item.key.channel in DIRECT_CHANNELS or item.received_at > cutoff:
+            direct = item.key.channel in DIRECT_CHANNELS
+            if item.id in self._in_flight or item.received_at > (direct_cutoff if direct else cutoff):
                 continue
             try:
-                await self.process(item)
+                await (self._settle(item) if direct else self.process(item))
             except Exception:
                 log.exception("could not process inbox item %s", item.id)
         await self.delivery.deliver_due()
+
+    async def _settle(self, item: InboxItem) -> None:
+        """A web (or terminal) turn whose process died before answering: its page got an error and sends
+        the message again, so running it now would apply it twice. It is marked done, unanswered."""
+        async with self.store.conversation(item.key) as tx:
+            if not await tx.is_processed(item.id):
+                await tx.mark_processed(item.id)
+                log.info("settled an unanswered %s turn left by a stopped process", item.key.channel)
 
     async def _loop(self) -> None:
         next_housekeeping = 0.0
