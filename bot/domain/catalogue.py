@@ -140,7 +140,8 @@ class Procedure(Strict):
     related: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list)
     legal_basis: list[NonEmpty] = Field(default_factory=list)
     source: NonEmpty | None = None
-    sources: list[FieldSource] = Field(default_factory=list)  # per-field citations beside `source`
+    # Per-field citations beside `source`: {field, url, note}, or one line "field: address (why)".
+    sources: list[FieldSource | NonEmpty] = Field(default_factory=list)
     last_verified: dt.date | None = None
     unverified: list[NonEmpty] = Field(default_factory=list)  # names of fields whose facts are unchecked
 
