@@ -132,6 +132,8 @@ class Procedure(Strict):
     related: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list)
     legal_basis: list[NonEmpty] = Field(default_factory=list)
     source: NonEmpty | None = None
+    # Facts taken from elsewhere than `source` (the portal page): "field: address (what it supports)".
+    sources: list[NonEmpty] = Field(default_factory=list)
     last_verified: dt.date | None = None
     unverified: list[NonEmpty] = Field(default_factory=list)  # names of fields whose facts are unchecked
 
