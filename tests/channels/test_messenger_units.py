@@ -9,14 +9,17 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from api.routes.messenger import router
 from bot.channels.messenger_events import GET_STARTED, events, to_inbound
 from bot.channels.messenger_render import render_reply
 from bot.channels.messenger_sender import MessengerSender
 from bot.channels.messenger_signature import sign, signature_matches
 from bot.channels.messenger_webhook import MessengerWebhook
+from bot.config import load_settings
 from bot.domain.messages import Button, Incoming, Link, Reply
-from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected
+from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected, ConfigError
 from tests.fakes.messenger_server import MessengerEvents, message_problem
 
 SECRET = "app-secret"
@@ -191,3 +194,19 @@ async def test_a_retried_long_reply_resumes_at_the_part_that_failed() -> None:
     await sender.send("u", reply)
     texts = [json.loads(r.content)["message"]["text"] for r in seen]
     assert len(seen) == 3 and texts[1] == texts[2] != texts[0]
+
+
+def test_a_half_configured_messenger_refuses_to_start() -> None:
+    with pytest.raises(ConfigError, match="MOTCUA_MESSENGER_PAGE_TOKEN"):
+        load_settings(messenger_app_secret="s", messenger_verify_token="v")
+    assert not load_settings().messenger_enabled
+
+
+async def test_the_route_answers_404_while_messenger_is_off() -> None:
+    app = FastAPI()
+    app.include_router(router)
+    app.state.settings, app.state.service = load_settings(), None  # off: the service is never reached
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        assert (await client.get("/webhooks/messenger", params={"hub.mode": "subscribe"})).status_code == 404
+        assert (await client.post("/webhooks/messenger", content=b"{}")).status_code == 404
