@@ -25,7 +25,7 @@ from bot.content import Content, load_content
 from bot.domain.messages import Incoming
 from bot.domain.state import ConversationState
 from tests.fakes.messenger_server import FakeMessenger, MessengerEvents, graph_error, too_many_requests
-from tests.support.server import live_app
+from tests.support.server import free_port, live_app
 
 pytestmark = pytest.mark.e2e
 
@@ -101,9 +101,8 @@ def messenger_settings(database: Path, fake: FakeMessenger, **overrides: Any) ->
         messenger_app_secret=APP_SECRET,
         messenger_verify_token=VERIFY_TOKEN,
         messenger_page_token=PAGE_TOKEN,
-        messenger_graph_base=fake.url,
         messenger_api_version="v25.0",
-        **overrides,
+        **{"messenger_graph_base": fake.url, **overrides},
     )
 
 
@@ -257,3 +256,25 @@ def test_a_photo_gets_the_please_type_reply(bot: Bot) -> None:
     assert expected[0]["text"] == bot.oracle.content.flows.messages.not_text  # flows.yaml's own words
     assert bot.post(EVENTS.image(user)).status_code == 200
     assert delivered(bot, user, len(greeting) + len(expected))[len(greeting) :] == expected
+
+
+def test_a_reply_accepted_while_meta_is_unreachable_is_delivered_after_a_restart(
+    tmp_path: Path, fake: FakeMessenger
+) -> None:
+    """Nothing accepted is lost: the first app accepts the message but cannot reach Meta and stops; the
+    next app on the same database delivers the reply."""
+    fake.reset()
+    database, user = tmp_path / "restart.db", "psid-restart"
+    base = load_settings()
+    oracle = Oracle(load_content(base.catalogue_dir, base.flows_file, base.lexicon_file))
+    expected = oracle.expect(user, Incoming.typed("xin chào"))
+    unreachable = messenger_settings(database, fake, messenger_graph_base=f"http://127.0.0.1:{free_port()}")
+    with live_app(unreachable) as url:
+        first = Bot(url, unreachable, fake, oracle)
+        assert first.post(EVENTS.text(user, "xin chào")).status_code == 200
+        pending = "SELECT count(*) FROM outbox WHERE user_id = ? AND last_error IS NOT NULL"
+        wait_until(lambda: first.db(pending, user)[0][0] > 0)
+    assert fake.messages_to(user) == []
+    settings = messenger_settings(database, fake)
+    with live_app(settings) as url:
+        assert delivered(Bot(url, settings, fake, oracle), user, len(expected)) == expected
