@@ -17,10 +17,14 @@ several entries, each with several events. What each event becomes, and why:
 
 Meta delivers at least once, so every message carries a dedupe key: the message id (`mid`) for
 messages, and sender + timestamp for postbacks and referrals (the same tap redelivered keeps both).
+Ids are bounded before they reach storage: a sender that is not a page-scoped id (digits) is ignored,
+and a message id too long for the dedupe column is keyed by its hash.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +34,8 @@ from bot.domain.messages import Incoming
 
 CHANNEL = "messenger"
 GET_STARTED = "#start"  # the Get Started button's payload; button ids never start with "#"
+PSID = re.compile(r"^[0-9]{1,64}$")  # page-scoped user ids are digit strings (about 16 today)
+MAX_MID_CHARS = 200  # the dedupe column holds 255 characters with its prefix
 MAX_REF_CHARS = 250  # Meta documents refs as short [A-Za-z0-9_=-] strings; a longer one is not ours
 
 
@@ -48,7 +54,7 @@ def events(delivery: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
 def to_inbound(event: Mapping[str, Any]) -> InboundMessage | None:
     """Translate one messaging event; None when the bot has nothing to do with it."""
     user = _text(event, "sender", "id")
-    if not user:
+    if not user or not PSID.match(user):
         return None  # chat-plugin guests (user_ref only) and malformed events
     message = event.get("message")
     if isinstance(message, Mapping):
@@ -66,7 +72,7 @@ def to_inbound(event: Mapping[str, Any]) -> InboundMessage | None:
 
 
 def _key(kind: str, user: str, event: Mapping[str, Any]) -> str:
-    return f"messenger:{kind}:{user}:{_text(event, 'timestamp') or ''}"
+    return f"messenger:{kind}:{user}:{(_text(event, 'timestamp') or '')[:32]}"
 
 
 def _ref(referral: Mapping[str, Any]) -> str | None:
@@ -83,6 +89,8 @@ def _message(user: str, message: Mapping[str, Any]) -> InboundMessage | None:
     mid = _text(message, "mid")
     if not mid:
         return None
+    if len(mid) > MAX_MID_CHARS:
+        mid = "sha256:" + hashlib.sha256(mid.encode("utf-8", "surrogatepass")).hexdigest()
     key = f"messenger:mid:{mid}"
     payload = _text(message, "quick_reply", "payload")
     if payload:

@@ -28,7 +28,7 @@ HOOK = MessengerWebhook(app_secret=SECRET, verify_token="verify")
 
 
 def test_the_signature_covers_the_escaped_bytes_meta_sends() -> None:
-    raw, headers = EVENTS.signed(EVENTS.delivery_of(EVENTS.text("u1", "Đăng ký khai sinh 👶 ở phường")))
+    raw, headers = EVENTS.signed(EVENTS.delivery_of(EVENTS.text("7001", "Đăng ký khai sinh 👶 ở phường")))
     assert b"\\ud83d\\udc76" in raw and b"\\u0110" in raw  # emoji as a surrogate pair, Đ escaped
     assert signature_matches(headers["X-Hub-Signature-256"], raw_body=raw, app_secret=SECRET)
     decoded = json.dumps(json.loads(raw), ensure_ascii=False).encode()
@@ -48,13 +48,13 @@ def test_the_webhook_checks_the_signature_before_parsing() -> None:
 
 
 def test_a_delivery_with_several_entries_yields_every_event_in_order() -> None:
-    delivery = EVENTS.delivery_of(EVENTS.text("u1", "một"), EVENTS.read("u1"), EVENTS.text("u2", "hai"))
+    delivery = EVENTS.delivery_of(EVENTS.text("7001", "một"), EVENTS.read("7001"), EVENTS.text("7002", "hai"))
     raw, headers = EVENTS.signed(delivery)
     outcome = HOOK.check(raw, headers["X-Hub-Signature-256"])
     assert outcome.status == 200
     assert [(m.user_id, m.incoming) for m in outcome.messages] == [
-        ("u1", Incoming.typed("một")),
-        ("u2", Incoming.typed("hai")),
+        ("7001", Incoming.typed("một")),
+        ("7002", Incoming.typed("hai")),
     ]
     assert list(events({"object": "instagram", "entry": delivery["entry"]})) == []
 
@@ -62,12 +62,12 @@ def test_a_delivery_with_several_entries_yields_every_event_in_order() -> None:
 @pytest.mark.parametrize(
     ("event", "incoming"),
     [
-        (EVENTS.quick_reply("u", "Tìm thủ tục", "menu.choose.find"), Incoming.pressed("menu.choose.find")),
-        (EVENTS.postback("u", "help", "Trợ giúp"), Incoming.pressed("help")),
-        (EVENTS.get_started("u"), Incoming.started("")),
-        (EVENTS.get_started("u", ref="khai-sinh"), Incoming.started("khai-sinh")),
-        (EVENTS.referral("u", "thuong-tru"), Incoming.started("thuong-tru")),
-        (EVENTS.image("u"), Incoming.unsupported("image")),
+        (EVENTS.quick_reply("7003", "Tìm thủ tục", "menu.choose.find"), Incoming.pressed("menu.choose.find")),
+        (EVENTS.postback("7003", "help", "Trợ giúp"), Incoming.pressed("help")),
+        (EVENTS.get_started("7003"), Incoming.started("")),
+        (EVENTS.get_started("7003", ref="khai-sinh"), Incoming.started("khai-sinh")),
+        (EVENTS.referral("7003", "thuong-tru"), Incoming.started("thuong-tru")),
+        (EVENTS.image("7003"), Incoming.unsupported("image")),
     ],
 )
 def test_events_become_what_the_citizen_did(event: dict[str, Any], incoming: Incoming) -> None:
@@ -76,18 +76,23 @@ def test_events_become_what_the_citizen_did(event: dict[str, Any], incoming: Inc
 
 
 def test_echoes_receipts_and_senderless_events_are_ignored() -> None:
-    for event in (EVENTS.echo("u", "hi"), EVENTS.read("u"), EVENTS.delivery("u"), {"message": {"mid": "m"}}):
+    for event in (
+        EVENTS.echo("7003", "hi"),
+        EVENTS.read("7003"),
+        EVENTS.delivery("7003"),
+        {"message": {"mid": "m"}},
+    ):
         assert to_inbound(event) is None
 
 
 def test_dedupe_keys_survive_redelivery_and_tell_taps_apart() -> None:
-    text = EVENTS.text("u", "xin chào", mid="m_1")
+    text = EVENTS.text("7003", "xin chào", mid="m_1")
     assert to_inbound(text) == to_inbound(json.loads(json.dumps(text)))
-    first, second = EVENTS.postback("u", "help"), EVENTS.postback("u", "help")
+    first, second = EVENTS.postback("7003", "help"), EVENTS.postback("7003", "help")
     key = to_inbound(first).dedupe_key  # type: ignore[union-attr]
     assert key == to_inbound(dict(first)).dedupe_key  # type: ignore[union-attr]
     assert key != to_inbound(second).dedupe_key  # type: ignore[union-attr]
-    assert to_inbound(EVENTS.get_started("u")).incoming.kind == "start"  # type: ignore[union-attr]
+    assert to_inbound(EVENTS.get_started("7003")).incoming.kind == "start"  # type: ignore[union-attr]
     assert GET_STARTED.startswith("#")
 
 
@@ -210,3 +215,12 @@ async def test_the_route_answers_404_while_messenger_is_off() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         assert (await client.get("/webhooks/messenger", params={"hub.mode": "subscribe"})).status_code == 404
         assert (await client.post("/webhooks/messenger", content=b"{}")).status_code == 404
+
+
+def test_ids_are_bounded_before_they_reach_storage() -> None:
+    assert to_inbound(EVENTS.text("not-a-psid", "xin chào")) is None
+    assert to_inbound(EVENTS.text("9" * 65, "xin chào")) is None
+    long_mid = to_inbound(EVENTS.text("7004", "xin chào", mid="m_" + "x" * 5000))
+    assert long_mid is not None and len(long_mid.dedupe_key) <= 255
+    other = to_inbound(EVENTS.text("7004", "xin chào", mid="m_" + "x" * 4999))
+    assert other is not None and other.dedupe_key != long_mid.dedupe_key

@@ -137,7 +137,7 @@ def test_the_handshake_echoes_the_challenge_only_for_our_token(bot: Bot) -> None
 
 
 def test_signed_text_in_vietnamese_with_emoji_gets_guidance_and_buttons(bot: Bot) -> None:
-    user = "psid-text"
+    user = "9100000000000009"
     raw, _ = EVENTS.signed(EVENTS.delivery_of(EVENTS.text(user, GREETING)))
     assert b"\\u" in raw and "👋".encode() not in raw, "the body is escaped the way Meta sends it"
     expected = bot.oracle.expect(user, Incoming.typed(GREETING))
@@ -156,7 +156,7 @@ def test_signed_text_in_vietnamese_with_emoji_gets_guidance_and_buttons(bot: Bot
 
 
 def test_unsigned_or_wrongly_signed_deliveries_are_refused_and_change_nothing(bot: Bot) -> None:
-    user = "psid-forged"
+    user = "9100000000000002"
     event = EVENTS.text(user, "xin chào 🙂")
     assert bot.post(event, signed=False).status_code == 401
     assert bot.post(event, secret="not-the-app-secret").status_code == 401
@@ -174,7 +174,7 @@ def test_unsigned_or_wrongly_signed_deliveries_are_refused_and_change_nothing(bo
 
 
 def test_a_redelivered_message_and_postback_are_answered_once(bot: Bot) -> None:
-    user = "psid-redelivery"
+    user = "9100000000000005"
     message = EVENTS.text(user, "đăng ký thường trú", mid="m_same-mid")
     expected = bot.oracle.expect(user, Incoming.typed("đăng ký thường trú"))
     for _ in range(3):
@@ -192,7 +192,7 @@ def test_a_redelivered_message_and_postback_are_answered_once(bot: Bot) -> None:
 
 
 def test_an_m_me_ref_link_opens_the_procedure(bot: Bot) -> None:
-    new, known = "psid-ref-new", "psid-ref-known"
+    new, known = "9100000000000007", "9100000000000006"
     expected = bot.oracle.expect(new, Incoming.started("khai-sinh"))
     assert any(
         "khai sinh" in m.get("text", m.get("attachment", {}).get("payload", {}).get("text", "")).lower()
@@ -209,7 +209,7 @@ def test_an_m_me_ref_link_opens_the_procedure(bot: Bot) -> None:
 
 
 def test_rate_limits_are_retried_with_back_off_and_delivered(bot: Bot) -> None:
-    user = "psid-rate"
+    user = "9100000000000004"
     bot.fake.script(
         too_many_requests(), graph_error(613, message="Calls to this API have exceeded the rate limit.")
     )
@@ -222,7 +222,7 @@ def test_rate_limits_are_retried_with_back_off_and_delivered(bot: Bot) -> None:
 
 
 def test_outside_the_window_is_recorded_and_not_retried(bot: Bot) -> None:
-    user = "psid-window"
+    user = "9100000000000010"
     bot.fake.script(graph_error(10, 2018278, message="This message is sent outside of allowed window."))
     refused, *others = bot.oracle.expect_per_reply(user, Incoming.typed("xin chào"))
     rest = [message for reply in others for message in reply]
@@ -238,7 +238,7 @@ def test_outside_the_window_is_recorded_and_not_retried(bot: Bot) -> None:
 
 def test_echoes_reads_and_deliveries_are_ignored(bot: Bot) -> None:
     before = bot.inbox_count()
-    user = "psid-echo"
+    user = "9100000000000001"
     assert (
         bot.post(EVENTS.echo(user, "Chào bạn!"), EVENTS.read(user), EVENTS.delivery(user)).status_code == 200
     )
@@ -248,7 +248,7 @@ def test_echoes_reads_and_deliveries_are_ignored(bot: Bot) -> None:
 
 
 def test_a_photo_gets_the_please_type_reply(bot: Bot) -> None:
-    user = "psid-photo"
+    user = "9100000000000003"
     greeting = bot.oracle.expect(user, Incoming.typed("xin chào"))
     assert bot.post(EVENTS.text(user, "xin chào")).status_code == 200
     delivered(bot, user, len(greeting))
@@ -264,7 +264,7 @@ def test_a_reply_accepted_while_meta_is_unreachable_is_delivered_after_a_restart
     """Nothing accepted is lost: the first app accepts the message but cannot reach Meta and stops; the
     next app on the same database delivers the reply."""
     fake.reset()
-    database, user = tmp_path / "restart.db", "psid-restart"
+    database, user = tmp_path / "restart.db", "9100000000000008"
     base = load_settings()
     oracle = Oracle(load_content(base.catalogue_dir, base.flows_file, base.lexicon_file))
     expected = oracle.expect(user, Incoming.typed("xin chào"))

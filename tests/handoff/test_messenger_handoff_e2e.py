@@ -78,7 +78,7 @@ def test_a_volunteers_reply_reaches_the_citizen_on_messenger(fake: FakeMessenger
     assert config is not None
     with serve(settings) as base:
         volunteer = staff_headers(settings, "volunteer", "Trần Văn Minh", "Bộ phận Một cửa")
-        thread = Thread(base, fake, "psid-handoff-1")
+        thread = Thread(base, fake, "9200000000000001")
         thread.post(EVENTS.get_started(thread.psid, ref="khai-sinh"))
         thread.wait_for(1)
         count = thread.settled()
