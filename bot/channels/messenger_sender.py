@@ -19,16 +19,14 @@ and log line.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections import OrderedDict
 from typing import Any
 
 import httpx
 
 from bot.channels.messenger_events import CHANNEL
 from bot.channels.messenger_render import render_reply
+from bot.channels.parts import ResumePoints
 from bot.domain.messages import Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected
 
@@ -38,7 +36,6 @@ RATE_LIMITED = frozenset({4, 17, 32, 613})
 TEMPORARY = frozenset({1, 2, 1200})
 PERMANENT = frozenset({10, 100, 200, 551})
 TOKEN_REJECTED = 190
-MAX_REMEMBERED = 1024
 
 
 def classify(
@@ -81,25 +78,11 @@ class MessengerSender:
         # doubles while limits keep coming (2, 4, 8 … up to a minute) and starts small after a success.
         self.rate_limit_backoff, self.rate_limit_cap = rate_limit_backoff, rate_limit_cap
         self._rate_limited_streak = 0
-        # A long reply is several messages. When part k fails, the retry resumes at part k instead of
-        # sending parts 1..k-1 again. In memory only: after a restart a part may repeat.
-        self._resume_at: OrderedDict[str, int] = OrderedDict()
+        self._parts = ResumePoints()  # a retried long reply resumes at the part that failed
 
     async def send(self, user_id: str, reply: dict[str, Any]) -> None:
         bodies = render_reply(user_id, Reply.from_json(reply))
-        canonical = json.dumps([user_id, reply], sort_keys=True, ensure_ascii=False)
-        key = hashlib.sha256(canonical.encode()).hexdigest()
-        for index in range(self._resume_at.pop(key, 0), len(bodies)):
-            try:
-                await self._deliver(bodies[index])
-            except ChannelRejected:
-                raise  # never retried, nothing to resume
-            except BaseException:
-                if index:
-                    self._resume_at[key] = index
-                    while len(self._resume_at) > MAX_REMEMBERED:
-                        self._resume_at.popitem(last=False)
-                raise
+        await self._parts.send_parts(user_id, reply, bodies, self._deliver)
 
     async def aclose(self) -> None:
         """Nothing to release: the HTTP client belongs to the app, which closes it."""
