@@ -28,8 +28,11 @@ HOOK = MessengerWebhook(app_secret=SECRET, verify_token="verify")
 
 
 def test_the_signature_covers_the_escaped_bytes_meta_sends() -> None:
-    raw, headers = EVENTS.signed(EVENTS.delivery_of(EVENTS.text("7001", "Đăng ký khai sinh 👶 ở phường")))
+    raw, headers = EVENTS.signed(
+        EVENTS.delivery_of(EVENTS.text("7001", "Đăng ký khai sinh 👶 ở phường <1/2> 100% @ubnd"))
+    )
     assert b"\\ud83d\\udc76" in raw and b"\\u0110" in raw  # emoji as a surrogate pair, Đ escaped
+    assert b"\\/" in raw and b"\\u0040" in raw and b"@" not in raw
     assert signature_matches(headers["X-Hub-Signature-256"], raw_body=raw, app_secret=SECRET)
     decoded = json.dumps(json.loads(raw), ensure_ascii=False).encode()
     assert not signature_matches(headers["X-Hub-Signature-256"], raw_body=decoded, app_secret=SECRET)

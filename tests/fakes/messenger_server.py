@@ -35,6 +35,7 @@ from bot.channels.messenger_events import GET_STARTED
 from bot.channels.messenger_signature import HEADER, sign
 from tests.fakes.zalo_server import UvicornThread, utf16_units
 
+META_ESCAPES = {"/": "\\/", "<": "\\u003C", "%": "\\u0025", "@": "\\u0040"}
 PROFILE_FIELDS = ("get_started", "persistent_menu", "greeting", "ice_breakers", "whitelisted_domains")
 
 
@@ -292,8 +293,10 @@ class MessengerEvents:
         return {"object": "page", "entry": entries}
 
     def signed(self, delivery: dict[str, Any], *, secret: str | None = None) -> tuple[bytes, dict[str, str]]:
-        """The raw body and headers of the request Meta would make: non-ASCII escaped, `/` as `\\/`."""
-        raw = (
-            json.dumps(delivery, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/").encode("ascii")
-        )
+        """The raw body and headers of the request Meta would make. Meta's docs: the body is signed as
+        sent, non-ASCII escaped as \\uXXXX (lower-case hex), `/` as `\\/`, `<` `%` `@` as escapes too."""
+        text = json.dumps(delivery, ensure_ascii=True, separators=(",", ":"))
+        for char, escaped in META_ESCAPES.items():
+            text = text.replace(char, escaped)
+        raw = text.encode("ascii")
         return raw, {HEADER: sign(raw, secret or self._secret), "Content-Type": "application/json"}
