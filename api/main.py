@@ -104,10 +104,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    routers = (health, chat, chat_poll, outreach, zalo, telegram, messenger)
+    routers = (health, chat, chat_poll, outreach, zalo, telegram)
     admin = (admin_auth, admin_api, admin_assist, admin_inbox, admin_report, admin_pages)
     for module in (*routers, *admin):
         app.include_router(module.router)
+    app.include_router(messenger.router)  # GET|POST /webhooks/messenger
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app
 

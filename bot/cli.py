@@ -1,4 +1,4 @@
-"""The `motcua` command: serve, chat, validate, search, telegram --polling, messenger setup."""
+"""The `motcua` command: serve, chat, validate, search, telegram --polling."""
 
 from __future__ import annotations
 

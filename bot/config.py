@@ -61,16 +61,16 @@ class Settings(BaseSettings):
     content_poll_seconds: float = Field(default=2.0, gt=0)  # how soon a worker serves a new revision
 
     @property
+    def messenger_enabled(self) -> bool:
+        return bool(self.messenger_app_secret and self.messenger_verify_token and self.messenger_page_token)
+
+    @property
     def zalo_enabled(self) -> bool:
         return bool(self.zalo_app_id and self.zalo_oa_secret_key)
 
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token)
-
-    @property
-    def messenger_enabled(self) -> bool:
-        return bool(self.messenger_app_secret and self.messenger_verify_token and self.messenger_page_token)
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
