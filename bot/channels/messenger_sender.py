@@ -27,6 +27,7 @@ import httpx
 from bot.channels.messenger_events import CHANNEL
 from bot.channels.messenger_render import render_reply
 from bot.channels.parts import ResumePoints
+from bot.channels.redact import hide_token_from_http_logs
 from bot.domain.messages import Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected
 
@@ -72,6 +73,7 @@ class MessengerSender:
         rate_limit_cap: float = 60.0,
     ) -> None:
         self._http, self._token = http, page_token
+        hide_token_from_http_logs(page_token)  # it travels in the URL, which httpx logs at INFO
         self._url = f"{graph_base.rstrip('/')}/{version_path(api_version)}/me/messages"
         self.timeout = timeout
         # A rate limit is the app's or the page's, not one citizen's: one streak for the sender. The wait

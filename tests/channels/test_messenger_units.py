@@ -5,6 +5,7 @@ decisions (httpx.MockTransport)."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -227,3 +228,13 @@ def test_ids_are_bounded_before_they_reach_storage() -> None:
     assert long_mid is not None and len(long_mid.dedupe_key) <= 255
     other = to_inbound(EVENTS.text("7004", "xin chào", mid="m_" + "x" * 4999))
     assert other is not None and other.dedupe_key != long_mid.dedupe_key
+
+
+async def test_the_page_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[httpx.Request] = []
+    sender = _sender([], seen)
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        await sender.send("7005", Reply("Chào bạn").to_json())
+    assert seen and "pt-Zx9" in str(seen[0].url)
+    logged = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert logged and all("pt-Zx9" not in line for line in logged)
