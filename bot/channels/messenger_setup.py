@@ -20,6 +20,7 @@ import httpx
 
 from bot.channels.messenger_events import CHANNEL, GET_STARTED
 from bot.channels.messenger_sender import version_path
+from bot.channels.redact import hide_token_from_http_logs
 from bot.channels.zalo_render import short_title
 from bot.config import Settings
 from bot.domain.flows import Flows
@@ -64,6 +65,7 @@ async def setup_profile(settings: Settings, flows: Flows, http: httpx.AsyncClien
     version = version_path(settings.messenger_api_version)
     url = f"{settings.messenger_graph_base.rstrip('/')}/{version}/me/messenger_profile"
     token = {"access_token": settings.messenger_page_token}
+    hide_token_from_http_logs(settings.messenger_page_token)
     wanted = desired_profile(flows)
     current = await _call(http.get(url, params={**token, "fields": ",".join(FIELDS)}))
     data = current.get("data")
