@@ -52,7 +52,10 @@ class AdminKit:
 
 @pytest.fixture(scope="module")
 def kit(module_database_url: str) -> Iterator[AdminKit]:
-    settings = load_settings(database_url=module_database_url, public_base_url="https://motcua.example.vn")
+    # The curated files only: these tests are about editing them (tests/admin/test_portal_*.py add the tier).
+    settings = load_settings(
+        database_url=module_database_url, public_base_url="https://motcua.example.vn", portal_file=None
+    )
     with TestClient(admin_app(settings)) as client:
         yield AdminKit(
             client,
