@@ -184,6 +184,7 @@ class Catalogue(Mapping[str, Procedure]):
                 self._by_code.setdefault(p.code, p)
         # portal-tier ids whose procedure a curated one replaces: old links (/start tthc-1-001193) still work
         self._superseded = dict(superseded or {})
+        self._shadowed: dict[str, Procedure] = {}  # code -> the portal entry a curated procedure replaces
 
     def __getitem__(self, procedure_id: str) -> Procedure:
         found = self._by_id.get(procedure_id)
@@ -203,7 +204,16 @@ class Catalogue(Mapping[str, Procedure]):
                 superseded[entry.id] = curated.id
             elif entry.id not in self._by_id:
                 kept.append(entry)
-        return Catalogue([*self._by_id.values(), *kept], superseded)
+        merged = Catalogue([*self._by_id.values(), *kept], superseded)
+        merged._shadowed = {p.code: p for p in portal if p.code and p.id in superseded}
+        return merged
+
+    def portal_entry(self, code: str | None) -> Procedure | None:
+        """The portal tier's procedure for a national code, also when a curated one replaces it."""
+        if code is None:
+            return None
+        found = self._shadowed.get(code) or self._by_code.get(code)
+        return found if found is not None and found.tier == "portal" else None
 
     def curated(self) -> list[Procedure]:
         return [p for p in self._by_id.values() if p.tier == "curated"]
