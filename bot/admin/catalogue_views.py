@@ -99,9 +99,17 @@ def list_procedures(
 def stale_procedures(
     catalogue: Catalogue, today: dt.date, stale_days: int = STALE_DAYS
 ) -> list[dict[str, Any]]:
-    """Never verified first, then the longest unverified; only those past `stale_days`."""
-    due = [p for p in catalogue.curated() if verification(p, today, stale_days) != "ok"]
-    due.sort(key=lambda p: (p.last_verified is not None, p.last_verified or dt.date.min, fold(p.name)))
+    """What needs checking: never verified first, then the longest unverified past `stale_days`, and any
+    procedure that differs from its national portal page however recently it was checked."""
+    rows = [(p, portal_differences(catalogue, p)) for p in catalogue.curated()]
+    due = [
+        (p, portal)
+        for p, portal in rows
+        if verification(p, today, stale_days) != "ok" or (portal is not None and portal["differences"])
+    ]
+    due.sort(
+        key=lambda d: (d[0].last_verified is not None, d[0].last_verified or dt.date.min, fold(d[0].name))
+    )
     return [
         {
             "id": p.id,
@@ -109,7 +117,7 @@ def stale_procedures(
             "last_verified": p.last_verified.isoformat() if p.last_verified else None,
             "days": _days_since(p, today),
             "unverified": list(p.unverified),
-            "portal": portal_differences(catalogue, p),
+            "portal": portal,
         }
-        for p in due
+        for p, portal in due
     ]
