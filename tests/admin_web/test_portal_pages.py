@@ -42,7 +42,8 @@ def visible_in_viewport(locator: Locator) -> None:
     expect(locator).to_be_visible()
     box = locator.bounding_box()
     assert box is not None and box["width"] > 20 and box["height"] > 10
-    assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTH and box["y"] >= 0
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    assert box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT
 
 
 def official(site: Site, new_context: MakeContext) -> Page:
