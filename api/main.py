@@ -26,6 +26,7 @@ from api.routes import (
     admin_auth,
     admin_inbox,
     admin_pages,
+    admin_portal,
     admin_report,
     chat,
     chat_poll,
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Content-Type"],
         )
     routers = (health, chat, chat_poll, outreach, zalo, telegram)
-    admin = (admin_auth, admin_api, admin_assist, admin_inbox, admin_report, admin_pages)
+    admin = (admin_auth, admin_api, admin_portal, admin_assist, admin_inbox, admin_report, admin_pages)
     for module in (*routers, *admin):
         app.include_router(module.router)
     app.include_router(messenger.router)  # GET|POST /webhooks/messenger

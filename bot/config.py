@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     flows_file: Path = CHECKOUT / "flows.yaml"
     lexicon_file: Path = CHECKOUT / "lexicon.yaml"
     outreach_file: Path = CHECKOUT / "outreach.yaml"  # the words printed on leaflets and posters
+    portal_file: Path | None = CHECKOUT / "portal.json"  # the portal tier (`motcua portal import`); None: off
     secret_salt: str = Field(default="motcua-dev-salt", min_length=8)  # keys pseudonymised analytics ids
 
     # Web chat
@@ -71,6 +72,11 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token)
+
+    @field_validator("portal_file", mode="before")
+    @classmethod
+    def _no_tier(cls, value: object) -> object:
+        return None if value == "" else value  # MOTCUA_PORTAL_FILE= (empty) turns the portal tier off
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
