@@ -29,10 +29,11 @@ ARGS = [
 PORTAL_PORT = free_port()
 PORTAL_ORIGIN = f"http://127.0.0.1:{PORTAL_PORT}"
 
-pytestmark = [
+MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
+pytestmark = MARKS
 
 
 @pytest.fixture

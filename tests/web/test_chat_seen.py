@@ -14,11 +14,26 @@ from playwright.sync_api import Page, expect
 
 from bot.config import Settings
 from tests.support.server import live_app
-from tests.web.test_chat_page import ARTIFACTS, page, pytestmark  # noqa: F401  (the 390×844 page)
+from tests.web.test_chat_page import ARGS, ARTIFACTS, CHROMIUM, MARKS
+
+pytestmark = MARKS
 
 HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 ONLINE = "Hướng dẫn nộp trực tuyến"
 NEXT = "Xong, tiếp tục"
+
+
+@pytest.fixture
+def chat() -> Iterator[Page]:
+    """A phone-sized page (390×844) in Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+        yield context.new_page()
+        context.close()
+        browser.close()
 
 
 @pytest.fixture
@@ -58,50 +73,50 @@ def check_links(page: Page) -> int:
     return anchors.count()
 
 
-def test_every_link_in_an_online_walk_opens_its_address(page: Page, base_url: str) -> None:  # noqa: F811
-    open_online_walk(page, base_url + "/?p=khai-sinh")
-    checked = check_links(page)
+def test_every_link_in_an_online_walk_opens_its_address(chat: Page, base_url: str) -> None:
+    open_online_walk(chat, base_url + "/?p=khai-sinh")
+    checked = check_links(chat)
     step = 1
-    while page.locator(".chip:not([disabled])", has_text=NEXT).count():
-        live_chip(page, NEXT)
+    while chat.locator(".chip:not([disabled])", has_text=NEXT).count():
+        live_chip(chat, NEXT)
         step += 1
-        checked = check_links(page)
+        checked = check_links(chat)
     assert step >= 5 and checked >= 3  # walked the steps; the portal is linked in the text and below
-    text_links = page.locator(".msg--bot a").evaluate_all("as => as.map(a => a.href)")
+    text_links = chat.locator(".msg--bot a").evaluate_all("as => as.map(a => a.href)")
     assert any(urlsplit(h).hostname == "dichvucong.gov.vn" for h in text_links)
-    page.screenshot(path=str(ARTIFACTS / "web-chat-links.png"), full_page=True)
+    chat.screenshot(path=str(ARTIFACTS / "web-chat-links.png"), full_page=True)
 
 
 @pytest.mark.parametrize("start", ["/p/khai-sinh", "/?p=khai-sinh"])
 def test_a_reload_keeps_the_progress_of_a_walk_opened_from_a_short_link(
-    page: Page,  # noqa: F811
+    chat: Page,
     base_url: str,
     start: str,
 ) -> None:
-    open_online_walk(page, base_url + start)
-    live_chip(page, NEXT)
-    live_chip(page, NEXT)
-    expect(page.locator(".msg--bot").last).to_contain_text("Bước 3/")
-    page.reload()  # phones reload the tab after the citizen switches to the VNeID app
-    last = page.locator(".msg--bot").last
+    open_online_walk(chat, base_url + start)
+    live_chip(chat, NEXT)
+    live_chip(chat, NEXT)
+    expect(chat.locator(".msg--bot").last).to_contain_text("Bước 3/")
+    chat.reload()  # phones reload the tab after the citizen switches to the VNeID app
+    last = chat.locator(".msg--bot").last
     expect(last).to_contain_text("Bước 3/")
-    expect(page.locator(".msg--bot", has_text="Bước 3/")).to_have_count(1)
+    expect(chat.locator(".msg--bot", has_text="Bước 3/")).to_have_count(1)
     assert last.bounding_box() and last.is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "web-chat-reload.png"))
-    live_chip(page, NEXT)  # and the walk goes on from there
-    expect(page.locator(".msg--bot").last).to_contain_text("Bước 4/")
+    chat.screenshot(path=str(ARTIFACTS / "web-chat-reload.png"))
+    live_chip(chat, NEXT)  # and the walk goes on from there
+    expect(chat.locator(".msg--bot").last).to_contain_text("Bước 4/")
 
 
-def test_the_placeholder_shows_whole_on_first_load(page: Page, base_url: str) -> None:  # noqa: F811
-    page.goto(base_url + "/")
-    expect(page.locator(".chip:not([disabled])").first).to_be_visible()
-    box = page.locator("#input")
+def test_the_placeholder_shows_whole_on_first_load(chat: Page, base_url: str) -> None:
+    chat.goto(base_url + "/")
+    expect(chat.locator(".chip:not([disabled])").first).to_be_visible()
+    box = chat.locator("#input")
     hint = box.get_attribute("placeholder") or ""
     assert hint
     empty = box.bounding_box()
     assert empty
-    page.locator(".chat__composer").screenshot(path=str(ARTIFACTS / "web-chat-composer.png"))
+    chat.locator(".chat__composer").screenshot(path=str(ARTIFACTS / "web-chat-composer.png"))
     # The same words typed in need this much room; the hint must have at least as much.
     box.fill(hint)
     box.dispatch_event("input")
@@ -111,28 +126,30 @@ def test_the_placeholder_shows_whole_on_first_load(page: Page, base_url: str) ->
     assert box.evaluate("t => t.scrollHeight <= t.clientHeight + 1")
 
 
-def test_no_button_looks_chosen_before_anything_is_pressed(page: Page, base_url: str) -> None:  # noqa: F811
-    page.goto(base_url + "/")
-    chips = page.locator(".chip:not([disabled])")
+def test_no_button_looks_chosen_before_anything_is_pressed(chat: Page, base_url: str) -> None:
+    chat.goto(base_url + "/")
+    chips = chat.locator(".chip:not([disabled])")
     expect(chips.first).to_be_visible()
     assert chips.count() >= 2
-    ring = "c => { const s = getComputedStyle(c); return s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth) }"
+    ring = (
+        "c => getComputedStyle(c).outlineStyle === 'none' ? 0 : parseFloat(getComputedStyle(c).outlineWidth)"
+    )
     assert chips.first.evaluate(ring) == 0, "the first button looks selected on arrival"
     assert chips.first.evaluate("c => getComputedStyle(c).backgroundColor") == chips.nth(1).evaluate(
         "c => getComputedStyle(c).backgroundColor"
     )
-    page.screenshot(path=str(ARTIFACTS / "web-chat-first-load.png"))
-    page.keyboard.press("Tab")  # a keyboard user still lands on the buttons, and sees where
-    focused = page.evaluate("document.activeElement.className")
+    chat.screenshot(path=str(ARTIFACTS / "web-chat-first-load.png"))
+    chat.keyboard.press("Tab")  # a keyboard user still lands on the buttons, and sees where
+    focused = chat.evaluate("document.activeElement.className")
     assert "chip" in focused
-    assert page.evaluate("(" + ring + ")(document.activeElement)") > 0
+    assert chat.evaluate("(" + ring + ")(document.activeElement)") > 0
 
 
-def test_the_tab_has_an_icon(page: Page, base_url: str) -> None:  # noqa: F811
+def test_the_tab_has_an_icon(chat: Page, base_url: str) -> None:
     answer = httpx.get(base_url + "/favicon.ico")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/")
-    page.goto(base_url + "/")
-    size = page.evaluate(
+    chat.goto(base_url + "/")
+    size = chat.evaluate(
         """() => new Promise(done => { const i = new Image(); i.onload = () => done(i.naturalWidth);
            i.onerror = () => done(0); i.src = '/favicon.ico'; })"""
     )
