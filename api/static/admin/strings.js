@@ -171,6 +171,9 @@ export const T = {
   updatedAt: (t) => `Cập nhật lúc ${t}`,
   procedureLabel: "Thủ tục",
   wardLabel: "Phường/xã",
+  queueWard: (ward) => `Hàng chờ của: ${ward}. Bạn thấy những người dân được chuyển tới đây.`,
+  queueEveryWard: "Hàng chờ của: tất cả xã, phường và bộ phận.",
+  queueNoWard: "Tài khoản của bạn chưa gắn với xã, phường nào nên không nhận được người dân nào. Hãy nhờ quản trị viên tạo lại tài khoản với đúng tên hàng chờ (--ward).",
 
   // Login
   linkInvalid: "Đường dẫn đăng nhập không đúng, đã dùng rồi hoặc đã hết hạn. Xin quản trị viên một đường dẫn mới.",
