@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.admin_web.browser import MARKS, VOLUNTEER_WARD, Site, shot, signed_in
 from tests.admin_web.conftest import MakeContext
+from tests.admin_web.test_inbox import citizen_asks_for_a_person
 
 pytestmark = MARKS
-
-
-def citizen_on_a_procedure_asks_for_a_person(page: Page, base: str) -> None:
-    page.goto(base + "/?p=khai-sinh")
-    expect(page.locator(".chip:not([disabled])").first).to_be_visible()
-    page.fill("#input", "gặp cán bộ")
-    page.press("#input", "Enter")
-    page.locator(".chip:not([disabled])", has_text="Nhắn tin với cán bộ").click()
-    expect(page.locator(".msg--bot").last).to_contain_text("cán bộ")
 
 
 def test_the_inbox_names_its_queue_and_the_procedures(site: Site, new_context: MakeContext) -> None:
     volunteer = signed_in(
         new_context(1280, 800), site, site.login_path("volunteer", "Trần Văn Minh", VOLUNTEER_WARD)
     )
-    citizen_on_a_procedure_asks_for_a_person(new_context(390, 844).new_page(), site.base)
+    citizen_asks_for_a_person(new_context(390, 844).new_page(), site.base, "/?p=khai-sinh")
     volunteer.goto(site.base + "/admin/inbox.html")
     queue = volunteer.locator("#queue-name")
     expect(queue).to_contain_text(VOLUNTEER_WARD)
