@@ -165,6 +165,7 @@ export class QuickForm {
 
   /** Warnings (valid, but worth a second look) under their field; `sentence` rebuilds the fee sentence. */
   showWarnings(warnings, sentence) {
+    const shown = new Set([...this.form.querySelectorAll(".field-warn")].map((w) => w.textContent));
     for (const old of this.form.querySelectorAll(".field-warn")) old.remove();
     for (const w of warnings) {
       const entry = this.specs.get(w.field);
@@ -174,7 +175,10 @@ export class QuickForm {
           entry.input.value = sentence; this.onCommit(w.field, sentence);
         } }, T.feeRewrite)
         : null;
-      entry.error.after(el("div", { class: "field-warn", role: "status" }, el("span", {}, w.message), rewrite));
+      const box = el("div", { class: "field-warn", role: "status" }, el("span", {}, w.message), rewrite);
+      entry.error.after(box);
+      // A new warning comes into view where the official is typing (the amount boxes are just below).
+      if (!shown.has(box.textContent)) box.scrollIntoView({ block: "nearest" });
     }
   }
 
