@@ -30,6 +30,7 @@ from api.routes import (
     chat,
     chat_poll,
     health,
+    messenger,
     outreach,
     telegram,
     zalo,
@@ -45,7 +46,7 @@ log = logging.getLogger("motcua.api")
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; a 1 MB body is refused before parsing
-CHANNEL_MODULES = ("bot.channels.zalo", "bot.channels.telegram")
+CHANNEL_MODULES = ("bot.channels.zalo", "bot.channels.telegram", "bot.channels.messenger")
 
 
 async def _start_channels(settings: Settings, service: ChatService, http: httpx.AsyncClient) -> None:
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     admin = (admin_auth, admin_api, admin_assist, admin_inbox, admin_report, admin_pages)
     for module in (*routers, *admin):
         app.include_router(module.router)
+    app.include_router(messenger.router)  # GET|POST /webhooks/messenger
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app
 

@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     telegram.add_argument(
         "--polling", action="store_true", required=True, help="long polling (local development)"
     )
+    messenger = sub.add_parser("messenger", help="Facebook Messenger page set-up")
+    messenger.add_argument("action", choices=["setup"], help="set the Get Started button and persistent menu")
     return parser
 
 
@@ -102,6 +104,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_serve import telegram_polling
 
         return telegram_polling(settings)
+    if args.command == "messenger":
+        from bot.cli_messenger import messenger_setup
+
+        return messenger_setup(settings)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 

@@ -19,7 +19,9 @@ export const STATUS_NAMES = { waiting: "Đang chờ", active: "Đang hỗ trợ"
 
 export const WHO_NAMES = { citizen: "Người dân", bot: "Bot", person: "Cán bộ" };
 
-export const CHANNEL_NAMES = { web: "Trang web", zalo: "Zalo", telegram: "Telegram", cli: "Dòng lệnh" };
+export const CHANNEL_NAMES = {
+  web: "Trang web", zalo: "Zalo", telegram: "Telegram", messenger: "Messenger", cli: "Dòng lệnh",
+};
 
 // Field paths of a procedure, in words an official knows. Used in error messages and in the form.
 export const FIELD_NAMES = {
