@@ -28,7 +28,7 @@ def client(tmp_path: Path) -> TestClient:
     base.update(
         database_url=f"sqlite:///{tmp_path / 'motcua.db'}",
         zalo_openapi_base="http://127.0.0.1:9",
-        telegram_token="123456:TEST",
+        telegram_token="987654:EDGE-TEST-ONLY-TOKEN",
         telegram_webhook_secret=SECRET,
         telegram_base_url="http://127.0.0.1:9/bot",
         zalo_event_window_seconds=3600,
