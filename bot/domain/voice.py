@@ -57,6 +57,6 @@ def _replace(text: str, words: Mapping[str, str], path: YamlPath, issues: list[I
         below = text.count("\n", 0, match.start()) + 1 if "\n" in text else 0
         known = ", ".join(f"{{voice.{k}}}" for k in words) or "none: add a voice: block"
         issues.append(Issue(path, f"voice: has no word '{name}' (defined: {known})", below))
-        return match.group(0)
+        return name  # reported once here, not again as an unknown fact of the template
 
     return _PLACEHOLDER.sub(word, text)
