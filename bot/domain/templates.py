@@ -43,7 +43,7 @@ class TemplateError(ValueError):
 
 
 FILTERS = ("brief",)
-BRIEF_LIMIT = 120  # a first sentence longer than this is cut at a word
+BRIEF_LIMIT = 100  # a first sentence longer than this is cut at a word
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")  # a clause after ";" is a sentence of its own here
 
 
@@ -242,6 +242,8 @@ def first_sentence(text: str, limit: int = BRIEF_LIMIT) -> str:
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+        if first.count("(") > first.count(")"):  # never end inside a bracket
+            first = first[: first.rfind("(")].rstrip(" ,;:")
     return first if first == text.strip() else f"{first.rstrip('.;')}…"
 
 
