@@ -114,7 +114,8 @@ def test_an_unverified_online_status_is_never_said_as_certain(real_content: Cont
             checked += 1
         if "level" in procedure.unverified:
             assert levels[str(procedure.level)] not in said, procedure.id
-    assert checked, "no procedure with an unverified channel to check"
+            checked += 1
+    assert checked, "no procedure with an unverified online status to check"
 
 
 @pytest.mark.parametrize("field", ["level", "channels.online", "postal.return_result"])

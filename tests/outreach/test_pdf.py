@@ -18,8 +18,10 @@ from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA
 
 pytestmark = pdftools.needs_printing
 
-# Three kinds of leaflet: fully online and on VNeID; partly online; in person only and never verified.
-LEAFLETS = ("khai-sinh", "can-cuoc", "ket-hon-yeu-to-nuoc-ngoai")
+# Three kinds of leaflet: fully online and on VNeID; partly online; in person only.
+LEAFLETS = ("khai-sinh", "can-cuoc", "chung-thuc-ban-sao")
+# Every shipped procedure has been checked, so the never-verified leaflet is printed from a copy.
+NEVER_VERIFIED = "chung-thuc-ban-sao"
 POSTER = ("khai-sinh", "thuong-tru", "ly-lich-tu-phap", "tam-tru")
 
 
@@ -31,8 +33,9 @@ def printed(catalogue: Catalogue, texts: OutreachTexts, links: BotLinks) -> dict
         pdfs = await asyncio.gather(
             *(printer.leaflet(catalogue[i]) for i in LEAFLETS),
             printer.poster([catalogue[i] for i in POSTER]),
+            printer.leaflet(catalogue[NEVER_VERIFIED].model_copy(update={"last_verified": None})),
         )
-        return dict(zip([*LEAFLETS, "poster"], pdfs, strict=True))
+        return dict(zip([*LEAFLETS, "poster", "never-verified"], pdfs, strict=True))
 
     return asyncio.run(print_all())
 
@@ -76,9 +79,11 @@ def test_a_leaflet_prints_its_facts_with_diacritics_on_a5(
 def test_a_never_verified_leaflet_says_so(
     printed: dict[str, bytes], catalogue: Catalogue, texts: OutreachTexts, tmp_path: Path
 ) -> None:
-    assert catalogue["ket-hon-yeu-to-nuoc-ngoai"].last_verified is None
-    text = pdftools.text(printed["ket-hon-yeu-to-nuoc-ngoai"], tmp_path)
+    assert catalogue[NEVER_VERIFIED].channels.online is False
+    text = pdftools.text(printed["never-verified"], tmp_path)
     assert pdftools.flat(texts.leaflet.verifying) in text
+    checked = pdftools.text(printed[NEVER_VERIFIED], tmp_path)
+    assert pdftools.flat(texts.leaflet.verifying) not in checked, "a checked procedure is not said unverified"
     assert pdftools.flat(texts.leaflet.online) not in text, "filed in person only: no online section"
 
 
