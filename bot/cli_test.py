@@ -30,7 +30,9 @@ def run_tests(settings: Settings, path: str | None) -> int:
     """Load the content and every conversation (ContentInvalid lists problems of either), then replay."""
     where = Path(path) if path else default_path(settings)
     conversations = load_conversations(where)
-    content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
+    content = load_content(
+        settings.catalogue_dir, settings.flows_file, settings.lexicon_file, settings.portal_file
+    )
     failed = 0
     for scripted in conversations:
         failures = run(scripted, content.engine)

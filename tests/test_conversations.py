@@ -21,7 +21,11 @@ SHIPPED = load_conversations(FOLDER)
 
 @pytest.fixture(scope="module")
 def content() -> Content:
-    return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml")
+    """What the bot serves, as `motcua test` loads it: the curated catalogue and the portal tier."""
+    portal = ROOT / "portal.json"
+    return load_content(
+        ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml", portal if portal.exists() else None
+    )
 
 
 @pytest.mark.parametrize("scripted", SHIPPED, ids=[s.id for s in SHIPPED])

@@ -15,7 +15,7 @@ Search:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -42,6 +42,8 @@ class Match:
     id: str
     name: str
     score: int  # 0..100
+    code: str | None = None  # the national code (1.001193), when the procedure has one
+    tier: str = "curated"  # "curated" (procedures/) or "portal" (portal.json)
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,19 @@ class SearchResult:
         return {
             "query": self.query,
             "decision": self.decision,
-            "matches": [{"id": m.id, "name": m.name, "score": m.score} for m in self.matches],
+            "matches": [
+                {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "score": m.score}
+                for m in self.matches
+            ],
         }
 
 
 class ProcedureIndex:
-    def __init__(self, index: Index, reader: Reader) -> None:
+    def __init__(
+        self, index: Index, reader: Reader, labels: dict[str, tuple[str | None, str]] | None = None
+    ) -> None:
         self._index = index
+        self._labels = labels or {}  # id -> (code, tier), carried by every match
         self._weights = index.weights
         self._reader = reader
         # The syllables the catalogue's phrases use, with how many procedures use each.
@@ -70,13 +78,20 @@ class ProcedureIndex:
     @classmethod
     def build(cls, catalogue: Catalogue, lexicon: Lexicon) -> ProcedureIndex:
         reader = Reader(lexicon)
-        return cls(build_index(catalogue, lexicon, reader), reader)
+        labels: dict[str, tuple[str | None, str]] = {p.id: (p.code, p.tier) for p in catalogue.procedures()}
+        return cls(build_index(catalogue, lexicon, reader), reader, labels)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         terms, marked = self._query_terms(clip(query))
         shortlist = candidates(self._index, terms)
         scored = rescore(self._index, terms, shortlist, marked) if shortlist else []
-        return _decide(query, scored, max(0, limit))
+        result = _decide(query, scored, max(0, limit))
+        matches = tuple(
+            replace(m, code=code, tier=tier)
+            for m in result.matches
+            for code, tier in [self._labels.get(m.id, (None, "curated"))]
+        )
+        return replace(result, matches=matches)
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
         typed_marks = [w.marked for w in to_words(query)]

@@ -14,7 +14,7 @@ from bot.outreach.links import BotLinks
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.texts import OutreachTexts, fill
 from tests.outreach import pdftools
-from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA
+from tests.outreach.conftest import BOT_USERNAME, MESSENGER_PAGE, PUBLIC_BASE, ZALO_OA
 
 pytestmark = pdftools.needs_printing
 
@@ -49,6 +49,7 @@ def test_every_code_on_a_leaflet_opens_the_bot_at_its_procedure(
         [
             f"{PUBLIC_BASE}/p/{procedure_id}",
             f"https://t.me/{BOT_USERNAME}?start={procedure_id}",
+            f"https://m.me/{MESSENGER_PAGE}?ref={procedure_id}",
             ZALO_OA,
         ]
     )
@@ -92,6 +93,7 @@ def test_the_poster_codes_open_each_procedure_and_the_bot(printed: dict[str, byt
     expected = [f"{PUBLIC_BASE}/p/{i}" for i in POSTER] + [
         f"{PUBLIC_BASE}/",
         f"https://t.me/{BOT_USERNAME}",
+        f"https://m.me/{MESSENGER_PAGE}",
         ZALO_OA,
     ]
     assert sorted(codes) == sorted(expected)
