@@ -26,8 +26,14 @@ def _publish(
 
 
 def _bot_says(kit: AdminKit, procedure_id: str, user: str) -> str:
+    """The short card of a procedure, then its full fee and time (one button behind the card)."""
     reply = kit.client.post("/api/chat", json={"start": procedure_id}).json()
-    return "\n".join(m["text"] for m in reply["messages"])
+    said = [m["text"] for m in reply["messages"]]
+    headers = {"X-Motcua-Conversation": reply["token"]} if "token" in reply else {}
+    for button in ("overview.next_steps.details", "overview.details.fee"):
+        reply = kit.client.post("/api/chat", json={"button": button}, headers=headers).json()
+        said += [m["text"] for m in reply.get("messages", [])]
+    return "\n".join(said)
 
 
 def _latest(kit: AdminKit) -> int:
