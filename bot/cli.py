@@ -1,4 +1,4 @@
-"""The `motcua` command: serve, chat, validate, search, telegram --polling."""
+"""The `motcua` command: serve, chat, validate, test, search, telegram --polling."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.cli_admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.cli_outreach import add_outreach_commands, run_outreach
 from bot.cli_portal import add_portal_import, run_portal_import
 from bot.cli_report import add_report_commands, run_report
+from bot.cli_test import add_test_command
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, ContentInvalid
 
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check procedures/ and flows.yaml (or one file or folder)")
     validate.add_argument("path", nargs="?", default=None)
+    add_test_command(sub)
 
     search = sub.add_parser("search", help="search the catalogue; QUERY '-' reads one query per line")
     search.add_argument("query")
@@ -97,6 +99,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.validate import validate_path
 
         return validate_path(settings, args.path)
+    if args.command == "test":
+        from bot.cli_test import run_tests
+
+        return run_tests(settings, args.path)
     if args.command == "search":
         return _search(settings, args.query, args.json)
     if args.command == "portal":

@@ -1,8 +1,9 @@
 """flows.yaml -> validated `Flows`, or every problem at once as FILE:LINE: field: message.
 
-Two passes, like the catalogue: the shape of the file (pydantic, `extra="forbid"`, one model per step
-kind), then the cross-references (bot.domain.flow_checks). Given the catalogue, the second pass also
-renders every message for every procedure and reports those past the channel's length limit.
+The `voice:` words are put in first (bot.domain.voice). Then two passes, like the catalogue: the shape
+of the file (pydantic, `extra="forbid"`, one model per step kind), then the cross-references
+(bot.domain.flow_checks). Given the catalogue, the second pass also renders every message for every
+procedure and reports those past the channel's length limit.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pydantic import ValidationError
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.flow_checks import check_flows
-from bot.domain.flows import KINDS, Flows
+from bot.domain.flows import KINDS, Flows, Issue
+from bot.domain.voice import apply_voice
 from bot.errors import ContentInvalid, Problem
 from bot.loading import dotted, problems_from_validation, read_document
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
@@ -46,15 +48,20 @@ def check_flows_text(text: str, file: str, catalogue: Catalogue | None = None) -
 def validate_flows(
     doc: YamlDocument, catalogue: Catalogue | None = None
 ) -> tuple[Flows | None, list[Problem]]:
+    data, voice_issues = apply_voice(doc.data)
     try:
-        flows = Flows.model_validate(doc.data)
+        flows = Flows.model_validate(data)
     except ValidationError as err:
-        return None, _shape_problems(err, doc)
-    problems = [
-        Problem(doc.file, doc.line_of(issue.path) + issue.lines_below, dotted(issue.path), issue.message)
-        for issue in check_flows(flows, catalogue)
-    ]
+        return None, _shape_problems(err, doc) + _problems(voice_issues, doc)
+    problems = _problems([*voice_issues, *check_flows(flows, catalogue)], doc)
     return flows, sorted(set(problems), key=lambda p: (p.line, p.field, p.message))
+
+
+def _problems(issues: list[Issue], doc: YamlDocument) -> list[Problem]:
+    return [
+        Problem(doc.file, doc.line_of(issue.path) + issue.lines_below, dotted(issue.path), issue.message)
+        for issue in issues
+    ]
 
 
 def _shape_problems(err: ValidationError, doc: YamlDocument) -> list[Problem]:

@@ -160,6 +160,11 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         "Không hiểu dữ liệu “{x}” (dữ liệu bắt đầu bằng procedure., answers., search., item. hoặc list.).",
     ),
     (r"terms: has no label for (?P<k>\S+) = (?P<v>.*)", "Mục terms: chưa có nhãn cho {k} = {v}."),
+    (
+        r"voice: has no word '(?P<x>[^']*)' \(defined: (?P<all>.*)\)",
+        "Mục voice: chưa có từ “{x}” (đang có: {all}).",
+    ),
+    (r"'\|(?P<x>[^']*)' is unknown.*", "Không có bộ lọc “|{x}”; chỉ dùng được |brief (câu đầu tiên)."),
     (r"formats: has no template for (?P<k>\S+).*", "Mục formats: chưa có mẫu hiển thị cho {k}."),
     (r"the text is longer than (?P<n>\d+) characters.*", "Tin nhắn dài quá {n} ký tự (giới hạn của Zalo)."),
     (

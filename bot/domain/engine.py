@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bot.domain.catalogue import Catalogue
 from bot.domain.engine_render import PICK_PREFIX, Offer
 from bot.domain.engine_run import ContentLoop, HandoffRequest, Runner, TurnLog
-from bot.domain.engine_text import command_key, split_message
+from bot.domain.engine_text import command_key, names_a_person, split_message, with_unverified_note
 from bot.domain.flows import (
     END,
     QUESTION_SLOT,
@@ -73,7 +73,21 @@ class Engine:
         state = ConversationState.from_json(state.to_json()) if state is not None else ConversationState()
         state.turns += 1
         log = TurnLog()
-        return self._finish(state, log, lambda: self._dispatch(state, incoming, log))
+
+        def work() -> None:
+            self._privacy_notice(state, incoming, log)
+            self._dispatch(state, incoming, log)
+
+        return self._finish(state, log, work)
+
+    def _privacy_notice(self, state: ConversationState, incoming: Incoming, log: TurnLog) -> None:
+        """An ID-card or phone number typed in: say once that the bot needs none, then answer as usual."""
+        notice = self.flows.messages.personal_data
+        if notice is None or state.privacy_noted or incoming.kind != IncomingKind.TEXT:
+            return
+        if names_a_person(incoming.text):
+            state.privacy_noted = True
+            log.replies.append(Reply(notice))
 
     def resume(self, state: ConversationState | None) -> Turn:
         """The person handed the conversation back: go on after the handoff step it rests at.
@@ -104,7 +118,9 @@ class Engine:
             except ContentLoop:
                 state = ConversationState(turns=state.turns)
                 log = TurnLog(replies=[Reply(self.flows.messages.content_changed)])
-        replies = tuple(part for reply in log.replies for part in _split(reply))
+        messages = self.flows.messages
+        noted = with_unverified_note(log.replies, messages.unverified, messages.unverified_note)
+        replies = tuple(part for reply in noted for part in _split(reply))
         trace = TurnTrace(
             state.flow,
             state.step,

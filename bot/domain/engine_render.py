@@ -7,7 +7,7 @@ never its label, and fit Telegram's 64-byte callback data (names are at most 20 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -40,6 +40,7 @@ def wording_of(flows: Flows) -> Wording:
         terms=flows.terms,
         formats={key: template(source) for key, source in flows.formats.items()},
         unverified_mark=flows.messages.unverified,
+        uncertain=flows.uncertain,
     )
 
 
@@ -57,6 +58,7 @@ class Renderer:
     def __init__(self, catalogue: Catalogue, flows: Flows) -> None:
         self.catalogue, self.flows = catalogue, flows
         self.wording = wording_of(flows)
+        self.plain_wording = replace(self.wording, unverified_mark="")  # a label is a name: never marked
         self.home = flows.resolve(flows.settings.home, flows.settings.home) or ("", "")
 
     # --- facts -------------------------------------------------------------------------------------
@@ -74,6 +76,10 @@ class Renderer:
 
     def render(self, source: str, facts: Facts) -> str:
         return templates.render(template(source), facts, self.wording)
+
+    def plain(self, source: str, facts: Facts) -> str:
+        """Without unverified marks: labels, addresses, search words are names, not claims."""
+        return templates.render(template(source), facts, self.plain_wording)
 
     def holds(self, source: str, facts: Facts) -> bool | None:
         return conditions.evaluate(condition(source), facts.lookup)
@@ -101,12 +107,12 @@ class Renderer:
             offers.append(
                 Offer(
                     prefix + "next",
-                    self.render(step.continue_button, facts),
+                    self.plain(step.continue_button, facts),
                     None,
                     tuple(step.continue_words),
                 )
             )
-            stuck_label = self.render(step.stuck_button, facts)
+            stuck_label = self.plain(step.stuck_button, facts)
             stuck = Offer(prefix + "stuck", stuck_label, None, tuple(step.stuck_words))
             if state.walk_help:
                 text = self.render(step.help, facts) or self.render(step.no_help, facts)
@@ -135,14 +141,14 @@ class Renderer:
 
     def links(self, specs: list[LinkSpec], facts: Facts) -> tuple[Link, ...]:
         """The links whose label and address are known (a procedure without a `source` has no page)."""
-        rendered = [Link(self.render(k.label, facts), self.render(k.url, facts)) for k in specs]
+        rendered = [Link(self.plain(k.label, facts), self.plain(k.url, facts)) for k in specs]
         # Only web addresses become links, whatever a template filled in (never javascript: or data:).
         return tuple(link for link in rendered if link.label and is_web_url(link.url))
 
     def buttons(self, specs: list[ButtonSpec], prefix: str, facts: Facts) -> list[Offer]:
         """The buttons whose `when:` holds; a command button keeps the command's own id."""
         return [
-            Offer(spec.command or prefix + spec.id, self.render(spec.label, facts), spec, tuple(spec.words))
+            Offer(spec.command or prefix + spec.id, self.plain(spec.label, facts), spec, tuple(spec.words))
             for spec in specs
             if spec.when is None or self.holds(spec.when, facts) is True
         ]

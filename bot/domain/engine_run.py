@@ -151,11 +151,11 @@ class Runner(Renderer):
         elif isinstance(step, EndStep):
             self.move(state, END)
         elif isinstance(step, SearchStep):
-            self.move(state, self.search(state, self.render(step.search, facts), step, log))
+            self.move(state, self.search(state, self.plain(step.search, facts), step, log))
         elif isinstance(step, FeedbackStep):
             if not log.replay:
                 helpful = self.holds(step.feedback.helpful, facts) is True
-                log.feedback = (helpful, self.render(step.feedback.comment, facts))
+                log.feedback = (helpful, self.plain(step.feedback.comment, facts))
             self.move(state, step.next or self.flows.following(frame.flow, frame.step))
 
     def choose(self, step: BranchStep, facts: Facts) -> str:

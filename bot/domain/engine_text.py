@@ -1,4 +1,5 @@
-"""Text chores of the engine: recognising typed commands and button words, and cutting long messages.
+"""Text chores of the engine: recognising typed commands and button words, cutting long messages, the
+once-per-answer note on unverified facts, and noticing an ID-card or phone number in what was typed.
 
 Citizens type "Quay lai", "quay lại!", "/menu" or "MENU": all must reach the same command. Matching is on
 the whole message after folding (case, diacritics, đ→d), with punctuation and a leading slash dropped,
@@ -8,7 +9,11 @@ so a question that merely contains "quay lại" is still read as a question.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
+from bot.domain.messages import Reply
+from bot.domain.privacy import CCCD_TOKEN, CMND_TOKEN, PHONE_TOKEN, mask_pii
 from bot.domain.text import fold
 
 MESSAGE_LIMIT = 2000  # Zalo's limit per text message; Telegram allows 4096
@@ -43,3 +48,24 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if rest:
         pieces.append(rest)
     return pieces
+
+
+def names_a_person(text: str) -> bool:
+    """Whether `text` holds an ID-card (CCCD, CMND) or phone number, as bot.domain.privacy reads them."""
+    masked = mask_pii(text)
+    return any(token in masked for token in (CCCD_TOKEN, CMND_TOKEN, PHONE_TOKEN))
+
+
+def with_unverified_note(replies: Sequence[Reply], mark: str, note: str | None) -> list[Reply]:
+    """The answer with the mark's meaning said once, after the last message that shows the mark.
+
+    Facts are marked where they stand (a short mark), so one answer may carry several marks but the
+    words "chưa kiểm chứng" only once; a mark doubled by two facts side by side is said once."""
+    doubled = f"{mark} {mark}"
+    out = [replace(r, text=r.text.replace(doubled, mark)) if doubled in r.text else r for r in replies]
+    marked = [i for i, r in enumerate(out) if mark in r.text]
+    if not marked or not note or any(note in r.text for r in out):
+        return out
+    last = out[marked[-1]]
+    out[marked[-1]] = replace(last, text=f"{last.text}\n{note}")
+    return out

@@ -137,16 +137,18 @@ class FieldChecker:
 
     def terms(self) -> Iterator[Issue]:
         paths = term_paths()
-        for key, labels in self.flows.terms.items():
-            kind = paths.get(key)
-            if kind is None:
-                yield Issue(("terms", key), f"no procedure has the field '{key}'{_hint(key, paths)}")
-            elif kind.choices:
-                for value in labels:
-                    if value not in kind.choices:
-                        yield Issue(
-                            ("terms", key, value), f"{key} is never '{value}' ({', '.join(kind.choices)})"
-                        )
+        for section, table in (("terms", self.flows.terms), ("uncertain", self.flows.uncertain)):
+            for key, labels in table.items():
+                kind = paths.get(key)
+                if kind is None:
+                    yield Issue((section, key), f"no procedure has the field '{key}'{_hint(key, paths)}")
+                elif kind.choices:
+                    for value in labels:
+                        if value not in kind.choices:
+                            yield Issue(
+                                (section, key, value),
+                                f"{key} is never '{value}' ({', '.join(kind.choices)})",
+                            )
 
     def formats(self) -> Iterator[Issue]:
         for key in self.flows.formats:
@@ -190,7 +192,7 @@ def rendered_lengths(flows: Flows, catalogue: Catalogue) -> Iterator[Issue]:
             formats[key] = templates.parse(source)
         except templates.TemplateError:
             continue
-    wording = templates.Wording(flows.terms, formats, flows.messages.unverified)
+    wording = templates.Wording(flows.terms, formats, flows.messages.unverified, flows.uncertain)
     for site in template_sites(flows):
         if not site.message:
             continue

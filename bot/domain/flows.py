@@ -46,6 +46,7 @@ from bot.domain.web_urls import web_url_or_template
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)]
 Target = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=41)]
 Text = Annotated[str, Field(min_length=1)]
+VoiceWord = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=20)]
 
 END = "end"  # the target that finishes the current flow
 QUESTION_SLOT = "query"  # the answer that holds a typed question in the `settings.question` flow
@@ -261,14 +262,19 @@ class Messages(Strict):
     at_beginning: Text  # "quay lại" with nothing before
     content_changed: Text  # the saved place no longer exists in flows.yaml
     not_text: Text  # an empty message, a sticker, a photo
-    unverified: Text  # after a fact the catalogue marks unverified
+    unverified: Text  # after a fact the catalogue marks unverified (short: it may follow several facts)
+    unverified_note: Text | None = None  # once per answer that shows the mark: what the mark means
+    personal_data: Text | None = None  # once per conversation, when the citizen types an ID or phone number
 
 
 class Flows(Strict):
     settings: Settings
     commands: dict[Name, Command] = Field(min_length=1)
     messages: Messages
+    voice: dict[VoiceWord, Text] = Field(default_factory=dict)  # the register (bot.domain.voice)
     terms: dict[Text, dict[str, str]] = Field(default_factory=dict)  # field path -> value -> label
+    # the label of a value the catalogue marks unverified, worded as uncertain (no mark after it)
+    uncertain: dict[Text, dict[str, str]] = Field(default_factory=dict)
     formats: dict[Text, Text] = Field(default_factory=dict)  # record field path -> item template
     ui: dict[Name, Text] = Field(default_factory=dict)  # the web chat page's own words (GET /api/ui)
     handoff: HandoffConfig | None = None  # who takes conversations handed to a person, and when

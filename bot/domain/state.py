@@ -98,6 +98,7 @@ class ConversationState(Position):
     offered: list[str] = field(default_factory=list)  # button ids the last waiting message offered
     history: list[Position] = field(default_factory=list)  # oldest first, at most HISTORY_LIMIT
     turns: int = 0
+    privacy_noted: bool = False  # told once that the bot needs no ID-card or phone number
 
     @property
     def frame(self) -> Frame | None:
@@ -142,6 +143,8 @@ class ConversationState(Position):
         out["offered"] = list(self.offered)
         out["history"] = [p.to_json() for p in self.history]
         out["turns"] = self.turns
+        if self.privacy_noted:
+            out["privacy_noted"] = True
         return out
 
     @classmethod
@@ -155,5 +158,6 @@ class ConversationState(Position):
         state.offered = [b for b in offered if isinstance(b, str)] if isinstance(offered, list) else []
         if isinstance(history, list):
             state.history = [p for p in map(Position.from_json, history) if p.stack][-HISTORY_LIMIT:]
+        state.privacy_noted = data.get("privacy_noted") is True
         state.turns = turns if isinstance(turns, int) and not isinstance(turns, bool) and turns >= 0 else 0
         return state

@@ -8,7 +8,14 @@ per-item templates of `formats:`, plain lists as bullets, numbers with Vietnames
 Two rules keep rendered text honest:
 - A line whose placeholder has nothing to show (an unknown fact, an empty list) is dropped entirely, so
   a citizen never reads "Đường dây nóng: " with nothing after it. Put optional facts on their own line.
-- A fact the catalogue marks `unverified` is followed by the `messages.unverified` mark.
+- A fact the catalogue marks `unverified` is followed by the `messages.unverified` mark, or, when
+  `uncertain:` words its value as uncertain ("có thể chưa nộp trực tuyến được"), shown in those words
+  instead. A name (of the procedure, a document, a step) never carries the mark inside it: its mark goes
+  to the end of the line, and a line that is only a name (a title) carries none. The engine adds the
+  mark's meaning once per answer (messages.unverified_note).
+
+`{procedure.fee.text|brief}` shows only the first sentence of a long text, with "…" when more was cut:
+the short card about a procedure uses it, and the full text is one button away.
 
 Write `{{` and `}}` for literal braces.
 """
@@ -27,6 +34,7 @@ from bot.domain.catalogue import Procedure
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _PATH = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
+NAME_FIELDS = frozenset({"name", "short_name", "title", "code"})  # identify a thing: never marked inside
 LIST_FIELDS = ("number", "total")  # `list.number` / `list.total`: where the current item stands
 
 
@@ -34,9 +42,15 @@ class TemplateError(ValueError):
     """The template cannot be read (an unclosed brace, an empty placeholder)."""
 
 
+FILTERS = ("brief",)
+BRIEF_LIMIT = 100  # a first sentence longer than this is cut at a word
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")  # a clause after ";" is a sentence of its own here
+
+
 @dataclass(frozen=True, slots=True)
 class Placeholder:
     parts: tuple[str, ...]
+    brief: bool = False  # `|brief`: the first sentence only
 
     def __str__(self) -> str:
         return ".".join(self.parts)
@@ -80,10 +94,12 @@ def parse(source: str) -> Template:
             elif token in ("{", "}"):
                 raise TemplateError(f"a lone '{token}' in '{raw.strip()}': write {{{{ or }}}} for a brace")
             else:
-                inner = match.group(1).strip()
+                inner, _, wanted = (x.strip() for x in match.group(1).partition("|"))
                 if not _PATH.fullmatch(inner) or "." not in inner:
                     raise TemplateError(f"'{{{inner}}}' is not a fact; write it like {{procedure.fee.text}}")
-                parts.append(Placeholder(tuple(inner.split("."))))
+                if wanted and wanted not in FILTERS:
+                    raise TemplateError(f"'|{wanted}' is unknown; write {{{inner}|brief}} or {{{inner}}}")
+                parts.append(Placeholder(tuple(inner.split(".")), brief=bool(wanted)))
             pos = match.end()
         parts.append(raw[pos:])
         lines.append(tuple(p for p in parts if p != ""))
@@ -150,7 +166,8 @@ class Wording:
 
     terms: Mapping[str, Mapping[str, str]]
     formats: Mapping[str, Template]
-    unverified_mark: str
+    unverified_mark: str  # "" renders without marks (button and link labels)
+    uncertain: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def term_value(value: object) -> str:
@@ -164,30 +181,84 @@ def term_value(value: object) -> str:
 
 def render(template: Template, facts: Facts, wording: Wording) -> str:
     kept: list[str] = []
+    in_item = facts.item is not None  # a record of a list: one mark per record, at a line's end
+    item_marked = False
     for line in template.lines:
         pieces: list[str] = []
+        line_mark = False  # a fact marked at the end of the line rather than after itself
         for part in line:
             if isinstance(part, str):
                 pieces.append(part)
                 continue
-            shown = show(part.parts, facts, wording)
+            at_end = in_item or part.parts[-1] in NAME_FIELDS
+            shown = show(part.parts, facts, wording, inline=not at_end, brief=part.brief)
             if not shown:
                 break  # an unknown fact: drop the whole line rather than leave it dangling
             pieces.append(shown)
+            line_mark = line_mark or (
+                at_end and _unverified(part.parts, facts) and not _worded(part, facts, wording)
+            )
         else:
-            kept.append("".join(pieces))
+            text = "".join(pieces)
+            if line_mark and len(line) > 1 and not item_marked:  # a line that is only a name is a title
+                text = with_mark(text, wording.unverified_mark)
+                item_marked = in_item
+            kept.append(text)
     text = "\n".join(kept)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def show(parts: tuple[str, ...], facts: Facts, wording: Wording) -> str:
-    """One fact as text; "" when there is nothing to show."""
+def show(
+    parts: tuple[str, ...], facts: Facts, wording: Wording, inline: bool = True, brief: bool = False
+) -> str:
+    """One fact as text; "" when there is nothing to show. `inline`: an unverified fact carries its mark;
+    `brief`: only its first sentence."""
     value = facts.lookup(parts)
     key = facts.term_key(parts)
+    unverified = _unverified(parts, facts)
+    worded = _uncertain_words(value, key, wording) if unverified else None
+    if worded is not None:
+        return worded
     shown = _format(value, key, facts, wording)
-    if shown and _unverified(parts, facts):
-        shown = f"{shown} {wording.unverified_mark}"
+    if brief:
+        shown = first_sentence(shown)
+    if shown and unverified and inline and parts[-1] not in NAME_FIELDS and not _is_records(value):
+        shown = with_mark(shown, wording.unverified_mark)
     return shown
+
+
+def _uncertain_words(value: object, key: str | None, wording: Wording) -> str | None:
+    if value is None or key is None:
+        return None
+    return wording.uncertain.get(key, {}).get(term_value(value))
+
+
+def _worded(part: Placeholder, facts: Facts, wording: Wording) -> bool:
+    return _uncertain_words(facts.lookup(part.parts), facts.term_key(part.parts), wording) is not None
+
+
+def first_sentence(text: str, limit: int = BRIEF_LIMIT) -> str:
+    """The first sentence of `text` (cut at a word past `limit`), with "…" when anything was left out."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+        if first.count("(") > first.count(")"):  # never end inside a bracket
+            first = first[: first.rfind("(")].rstrip(" ,;:")
+    return first if first == text.strip() else f"{first.rstrip('.;')}…"
+
+
+def with_mark(text: str, mark: str) -> str:
+    """`text` followed by the unverified mark, once (never doubled)."""
+    if not mark or text.rstrip().endswith(mark):
+        return text
+    return f"{text.rstrip()} {mark}"
+
+
+def _is_records(value: object) -> bool:
+    """A list of records is marked item by item (its own template), never after its last line."""
+    if isinstance(value, BaseModel):
+        return True
+    return isinstance(value, list | tuple) and bool(value) and all(isinstance(v, BaseModel) for v in value)
 
 
 def _unverified(parts: tuple[str, ...], facts: Facts) -> bool:

@@ -99,3 +99,15 @@ def test_values_named_in_a_message_are_kept() -> None:
 
 def test_an_untranslated_message_is_still_shown() -> None:
     assert vietnamese("something new went wrong") == f"{FALLBACK}: something new went wrong"
+
+
+def test_voice_and_filter_problems_read_in_vietnamese() -> None:
+    flows = FILES["flows.yaml"]
+    for text in (
+        flows.replace("Tin nhắn của {voice.you}", "Tin nhắn của {voice.ban}", 1),
+        flows.replace("{procedure.fee.text|brief}", "{procedure.fee.text|ngan}", 1),
+    ):
+        problems = _problems("flows.yaml", text)
+        assert problems
+        for problem in problems:
+            assert not vietnamese(problem.message).startswith(FALLBACK), problem.message

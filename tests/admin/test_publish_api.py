@@ -26,8 +26,14 @@ def _publish(
 
 
 def _bot_says(kit: AdminKit, procedure_id: str, user: str) -> str:
+    """The short card of a procedure, then its full fee and time (one button behind the card)."""
     reply = kit.client.post("/api/chat", json={"start": procedure_id}).json()
-    return "\n".join(m["text"] for m in reply["messages"])
+    said = [m["text"] for m in reply["messages"]]
+    headers = {"X-Motcua-Conversation": reply["token"]} if "token" in reply else {}
+    for button in ("overview.next_steps.details", "overview.details.fee"):
+        reply = kit.client.post("/api/chat", json={"button": button}, headers=headers).json()
+        said += [m["text"] for m in reply.get("messages", [])]
+    return "\n".join(said)
 
 
 def _latest(kit: AdminKit) -> int:
@@ -169,10 +175,11 @@ def test_a_new_procedure_can_be_published(kit: AdminKit) -> None:
         .replace("id: khai-tu", "id: khai-tu-thu")
         .replace(f'code: "{source["fields"]["code"]}"', 'code: "9.999999"')
         .replace(f"\nname: {source['fields']['name']}\n", "\nname: Thủ tục thử nghiệm mới\n")
+        .replace("\nshort_name: Đăng ký ", "\nshort_name: Mới, ", 1)  # the short card shows the short name
     )
     response = _publish(kit, "procedures/khai-tu-thu.yaml", text, source["revision"])
     assert response.status_code == 200, response.text
-    assert "Thủ tục thử nghiệm mới" in _bot_says(kit, "khai-tu-thu", "new-procedure")
+    assert "Mới, khai tử" in _bot_says(kit, "khai-tu-thu", "new-procedure")
 
 
 def test_rollback_brings_back_an_earlier_revision_as_a_new_one(kit: AdminKit) -> None:

@@ -17,8 +17,8 @@ PROCEDURE = "Đăng ký khai sinh"
 
 
 def shows_the_procedure(said: str) -> bool:
-    """The bot answered with the procedure's card (its name, then its national code)."""
-    return f"{PROCEDURE}\nMã thủ tục:" in said
+    """The bot answered with the procedure's short card (its name on a line of its own, then its fee)."""
+    return f"{PROCEDURE}\n" in said and "Lệ phí:" in said
 
 
 def test_an_unanswered_question_becomes_an_alias(site: Site, new_context: MakeContext) -> None:

@@ -266,9 +266,14 @@ def catalogue_copy(target: Path, thuong_tru: dict[str, Any]) -> Path:
     return target
 
 
-def longest_reply(settings: Settings, text: str) -> str:
+def longest_reply(settings: Settings, *texts: str) -> str:
+    """The longest message the last of `texts` gets, typed one after the other."""
     content = load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file)
-    return max((r.text for r in content.engine.handle(None, Incoming.typed(text)).replies), key=len)
+    state = None
+    for text in texts:
+        turn = content.engine.handle(state, Incoming.typed(text))
+        state = turn.state
+    return max((r.text for r in turn.replies), key=len)
 
 
 def test_text_over_zalos_limit_is_split_into_messages_zalo_accepts(
@@ -279,14 +284,14 @@ def test_text_over_zalos_limit_is_split_into_messages_zalo_accepts(
     message is too long for Zalo, and the adapter must split it. (Its own app and platform: the shared
     ones have rotated their tokens.)"""
     fake = fresh_fake
-    question = "đăng ký thường trú"
+    question, papers = "đăng ký thường trú", "giấy tờ"  # the short card first, then its papers
     procedure = yaml.safe_load((CHECKOUT_PROCEDURES / "thuong-tru.yaml").read_text(encoding="utf-8"))
     documents = [
         {**doc, "name": f"{doc['name']} ({i + 1})"} for i in range(2) for doc in procedure["documents"]
     ]
     procedure["documents"] = documents
     base = zalo_settings(tmp_path / "long.db", fake, catalogue_dir=catalogue_copy(tmp_path / "p1", procedure))
-    room = 2000 - len(longest_reply(base, question)) - 10
+    room = 2000 - len(longest_reply(base, question, papers)) - 10
     pins = "📌" * (room // len(documents))
     procedure["documents"] = [{**doc, "note": pins + doc["note"]} for doc in documents]
     settings = zalo_settings(
@@ -294,12 +299,15 @@ def test_text_over_zalos_limit_is_split_into_messages_zalo_accepts(
     )
     oracle = Oracle(load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file))
     user = "u-long"
-    per_reply = oracle.expect_per_reply(user, Incoming.typed(question))
+    card = oracle.expect(user, Incoming.typed(question))
+    per_reply = oracle.expect_per_reply(user, Incoming.typed(papers))
     assert any(len(reply) > 1 for reply in per_reply), "a reply should be over Zalo's limit"
-    expected = [message for reply in per_reply for message in reply]
+    expected = card + [message for reply in per_reply for message in reply]
     with live_app(settings) as url:
         long_bot = Bot(url, settings, fake, oracle)
         assert long_bot.post(EVENTS.text(user, question)).status_code == 200
+        delivered(long_bot, user, len(card))
+        assert long_bot.post(EVENTS.text(user, papers)).status_code == 200
         received = delivered(long_bot, user, len(expected))
     assert received == expected
     assert fake.state.attempts == len(expected)  # the fake, counting like Zalo, refused none

@@ -15,6 +15,7 @@ from bot.domain.lexicon import Lexicon
 from bot.domain.messages import Button, Incoming, Reply
 from bot.domain.search import ProcedureIndex
 from bot.domain.state import ConversationState
+from bot.domain.voice import apply_voice
 from bot.flows_file import check_flows_text
 from bot.yamlsource import parse_yaml
 
@@ -128,7 +129,7 @@ def parse_flows(text: str) -> Flows:
     """Flows from a text that must be valid (the test fails with the problems otherwise)."""
     problems = check_flows_text(text, "flows.yaml")
     assert problems == [], "\n".join(map(str, problems))
-    return Flows.model_validate(parse_yaml(text, "flows.yaml").data)
+    return Flows.model_validate(apply_voice(parse_yaml(text, "flows.yaml").data)[0])
 
 
 def line_of(text: str, fragment: str, occurrence: int = 1) -> int:

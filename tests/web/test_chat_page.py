@@ -82,7 +82,10 @@ def test_type_tap_reload_keeps_the_conversation(page: object, base_url: str) -> 
     chip.click()
     expect(pg.locator(".msg--me").last).to_have_text(label)  # type: ignore[attr-defined]
     pg.wait_for_function(  # type: ignore[attr-defined]
-        "n => document.querySelectorAll('.msg--bot').length > n", arg=before_tap
+        # the whole reply: its last message brings the live buttons
+        "n => document.querySelectorAll('.msg--bot').length > n"
+        " && document.querySelectorAll('.chip:not([disabled])').length > 0",
+        arg=before_tap,
     )
     transcript = bot_texts(pg)
 
@@ -103,8 +106,10 @@ def test_links_are_clickable(page: object, base_url: str) -> None:
     pg = page
     pg.goto(base_url + "/?p=khai-sinh")  # type: ignore[attr-defined]
     expect(pg.locator(".msg--bot").first).to_be_visible()  # type: ignore[attr-defined]
-    pg.wait_for_selector(".msg--bot a[href^='https://']")  # type: ignore[attr-defined]
-    href = pg.locator(".msg--bot a").first.get_attribute("href")  # type: ignore[attr-defined]
+    # the short card carries the procedure's portal page as a link under the message
+    links = ".msg--bot a[href^='https://'], .links a[href^='https://']"
+    pg.wait_for_selector(links)  # type: ignore[attr-defined]
+    href = pg.locator(links).first.get_attribute("href")  # type: ignore[attr-defined]
     assert href and href.startswith("https://")
 
 
