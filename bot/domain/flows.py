@@ -31,6 +31,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
+from bot.domain.flow_topics import Topic
 from bot.domain.handoff_config import HandoffConfig
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)]
@@ -261,6 +262,7 @@ class Flows(Strict):
     ui: dict[Name, Text] = Field(default_factory=dict)  # the web chat page's own words (GET /api/ui)
     handoff: HandoffConfig | None = None  # who takes conversations handed to a person, and when
     flows: dict[Name, Flow] = Field(min_length=1)
+    topics: dict[Name, Topic] = Field(default_factory=dict)  # what typed questions reach (flow_topics)
 
     _index: dict[tuple[str, str], tuple[int, Step]] = PrivateAttr(default_factory=dict)
 

@@ -11,11 +11,15 @@ Search:
    terms first, then how much of the question each candidate explains, how fully the question says one
    of its phrases, whether the accents agree, and rapidfuzz on the closest phrase;
 4. decide: nothing relevant (`none`), one clear winner (`match`), or several close ones (`choose`).
+
+Topics (flows.yaml `topics:`, search_topics.py) are read the same way. When the question says one,
+its words are taken out and the rest is searched for a procedure: "nộp hồ sơ khai sinh trực tuyến
+thế nào" is the topic "online" for the procedure "khai sinh". The result carries both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -23,9 +27,11 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.search_index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search_score import Term, Typed, candidates, rescore
+from bot.domain.search_topics import Found, TopicFinder, TopicSpec
 from bot.domain.text import Speller, clip
 
 Decision = Literal["match", "choose", "none"]
+Kind = Literal["procedure", "topic"]
 
 UNKNOWN = 0.7  # a word the catalogue does not know: probably about something else
 AMBIGUOUS = 0.35  # typed without accents, it may be a function word ("co": "có", or "cổ" phần)
@@ -35,6 +41,7 @@ NONE_BELOW = 50  # a best score under this is not a procedure
 MATCH_FROM = 70  # a best score from here can be one clear answer...
 MATCH_GAP = 10  # ...when it leads the next procedure by at least this much
 LIST_WITHIN = 35  # list candidates within this distance of the best
+REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
 
 
 @dataclass(frozen=True)
@@ -42,41 +49,83 @@ class Match:
     id: str
     name: str
     score: int  # 0..100
+    code: str | None = None
+    tier: str = "curated"
+    kind: Kind = "procedure"
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    decision: Decision
-    matches: tuple[Match, ...]  # best first, at most the requested limit
+    decision: Decision  # about procedures: a question only about a topic is "none"
+    matches: tuple[Match, ...]  # procedures, best first, at most the requested limit
+    topic: Match | None = None  # the topic the question is about, if any (kind "topic")
+    rest: bool = False  # with a topic: the question also says something else (searched for a procedure)
 
     def to_json(self) -> dict[str, Any]:
+        topic = (
+            None if self.topic is None else {"id": self.topic.id, "kind": "topic", "score": self.topic.score}
+        )
         return {
             "query": self.query,
             "decision": self.decision,
-            "matches": [{"id": m.id, "name": m.name, "score": m.score} for m in self.matches],
+            "matches": [
+                {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "kind": m.kind, "score": m.score}
+                for m in self.matches
+            ],
+            "topic": topic,
         }
 
 
 class ProcedureIndex:
-    def __init__(self, index: Index, reader: Reader) -> None:
+    def __init__(
+        self, index: Index, reader: Reader, about: dict[str, tuple[str | None, str]], topics: list[TopicSpec]
+    ) -> None:
         self._index = index
         self._weights = index.weights
         self._reader = reader
-        # The syllables the catalogue's phrases use, with how many procedures use each.
-        frequency = {key: len(found.hits) for key, found in index.postings.items() if " " not in key}
+        self._about = about  # procedure id -> (code, tier)
+        # The syllables the catalogue's phrases (and the topics') use, with how many procedures use each.
+        frequency: dict[str, int] = {}
+        for postings in [index.postings] + [t.postings for t in index.topics]:
+            for key, found in postings.items():
+                if " " not in key:
+                    frequency[key] = frequency.get(key, 0) + len(found.hits)
         self._speller = Speller(frequency)
+        _, patterns = TopicFinder.split(topics, reader)
+        self._finder = TopicFinder(topics, patterns, index.topics[0] if index.topics else None, reader)
 
     @classmethod
-    def build(cls, catalogue: Catalogue, lexicon: Lexicon) -> ProcedureIndex:
+    def build(
+        cls, catalogue: Catalogue, lexicon: Lexicon, topics: list[TopicSpec] | None = None
+    ) -> ProcedureIndex:
         reader = Reader(lexicon)
-        return cls(build_index(catalogue, lexicon, reader), reader)
+        specs = topics or []
+        worded, _ = TopicFinder.split(specs, reader)
+        index = build_index(catalogue, lexicon, reader, worded)
+        about = {p.id: (p.code, str(getattr(p, "tier", "curated"))) for p in catalogue.procedures()}
+        return cls(index, reader, about, specs)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        terms, marked = self._query_terms(clip(query))
+        text = clip(query)
+        terms, marked = self._query_terms(text)
+        limit = max(0, limit)
+        found = self._finder.find(text, terms, marked)
+        if found is None:
+            return self._decide(query, self._scored(terms, marked), limit)
+        topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
+        if found.spec.declines:
+            # Outside what the bot does (a dispute, a lawsuit), unless a procedure is plainly named.
+            result = self._decide(query, self._scored(terms, marked), limit)
+            return result if result.decision == "match" else SearchResult(query, "none", (), topic, True)
+        rest = _rest(terms, found)
+        said_more = sum(t.weight for t in rest) >= REST_MIN
+        result = self._decide(query, self._scored(rest, marked) if said_more else [], limit)
+        return replace(result, topic=topic, rest=said_more)
+
+    def _scored(self, terms: list[Term], marked: bool) -> list[tuple[float, Entry]]:
         shortlist = candidates(self._index, terms)
-        scored = rescore(self._index, terms, shortlist, marked) if shortlist else []
-        return _decide(query, scored, max(0, limit))
+        return rescore(self._index, terms, shortlist, marked) if shortlist else []
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
         typed_marks = [w.marked for w in to_words(query)]
@@ -112,23 +161,32 @@ class ProcedureIndex:
                 terms[key] = Term(key, self._weights[key], (first, second))
         return [t for t in terms.values() if t.weight > 0], marked
 
+    def _decide(self, query: str, scored: list[tuple[float, Entry]], limit: int) -> SearchResult:
+        procedures = [(score, entry) for score, entry in scored if entry.id != OFF_TOPIC]
+        if not procedures or limit == 0:
+            return SearchResult(query, "none", ())
+        best = procedures[0][0]
+        shown = tuple(
+            Match(
+                entry.id,
+                entry.name,
+                max(0, min(100, round(score))),
+                *self._about.get(entry.id, (None, "curated")),
+            )
+            for score, entry in procedures[:limit]
+            if score > 0 and score >= best - LIST_WITHIN
+        )
+        # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        if best < NONE_BELOW or scored[0][1].id == OFF_TOPIC:
+            decision: Decision = "none"
+        elif best >= MATCH_FROM and best - second >= MATCH_GAP:
+            decision = "match"
+        else:
+            decision = "choose"
+        return SearchResult(query, decision, shown)
 
-def _decide(query: str, scored: list[tuple[float, Entry]], limit: int) -> SearchResult:
-    procedures = [(score, entry) for score, entry in scored if entry.id != OFF_TOPIC]
-    if not procedures or limit == 0:
-        return SearchResult(query, "none", ())
-    best = procedures[0][0]
-    shown = tuple(
-        Match(entry.id, entry.name, max(0, min(100, round(score))))
-        for score, entry in procedures[:limit]
-        if score > 0 and score >= best - LIST_WITHIN
-    )
-    # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
-    second = scored[1][0] if len(scored) > 1 else 0.0
-    if best < NONE_BELOW or scored[0][1].id == OFF_TOPIC:
-        decision: Decision = "none"
-    elif best >= MATCH_FROM and best - second >= MATCH_GAP:
-        decision = "match"
-    else:
-        decision = "choose"
-    return SearchResult(query, decision, shown)
+
+def _rest(terms: list[Term], found: Found) -> list[Term]:
+    """The question's terms that the topic's words do not say."""
+    return [t for t in terms if found.words.isdisjoint(t.key.split())]

@@ -17,7 +17,7 @@ The layout is chosen for a catalogue of thousands of procedures:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
@@ -63,6 +63,7 @@ class Index:
     weights: dict[str, float]  # every catalogue term, background text included
     postings: dict[str, Postings]  # terms of matched phrases only
     form_bits: dict[str, int]  # accented word -> its bit in Entry.forms
+    topics: list[Index] = field(default_factory=list)  # at most one: the topics' own index, same weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ def _background_texts(p: Procedure) -> Iterable[str]:
 
 
 Phrases = list[tuple[_Text, float]]
+Topics = Sequence[tuple[str, Sequence[str]]]  # topic id -> its phrasings (word phrasings only)
 
 
 class _Reading:
@@ -122,6 +124,13 @@ class _Reading:
             self._phrases[text] = _Text(keys, " ".join(folded), forms)
         return self._phrases[text]
 
+    def words_only(self, text: str) -> _Text:
+        """A topic phrasing: its words, no bigrams. A topic is said by its words, in any order and with
+        anything between ("nộp hồ sơ khai sinh trực tuyến" says "nộp trực tuyến")."""
+        read = self.phrase(text)
+        words = tuple(key for key in read.keys if " " not in key)
+        return _Text(words, read.folded, read.forms)
+
     def background(self, text: str) -> tuple[str, ...]:
         """Only the terms: background text counts toward how common a term is, nothing else."""
         if text not in self._background:
@@ -132,7 +141,8 @@ class _Reading:
         return [w for w in self._reader.read(text) if not self._reader.is_stop_word(w)]
 
 
-def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
+def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader, topics: Topics = ()) -> Index:
+    """The procedures' index; with topics, `Index.topics` is theirs, read the same way (see TopicIndex)."""
     reading = _Reading(reader)
     raw: list[tuple[str, str, Phrases]] = []
     frequency: dict[str, int] = {}
@@ -147,11 +157,34 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index
         _count(frequency, [text.keys for text, _ in phrases])
         raw.append((OFF_TOPIC, "", phrases))
     n = max(1, len(raw))
-    weights = {
+    weights = _weights(frequency, n)
+    # Topics are read like aliases but weigh nothing in how common a procedure word is: a catalogue
+    # with topics ranks procedures exactly as one without. A word only topics use weighs as a rare one.
+    topic_raw = [
+        (topic_id, topic_id, [(reading.words_only(text), ALIAS) for text in phrasings])
+        for topic_id, phrasings in topics
+    ]
+    topic_frequency: dict[str, int] = {}
+    for _, _, phrases in topic_raw:
+        _count(topic_frequency, [text.keys for text, _ in phrases if text.keys])
+    weights.update({t: w for t, w in _weights(topic_frequency, n).items() if t not in weights})
+    index = _assemble(raw, weights, reading.form_bits)
+    if topic_raw:
+        index.topics.append(_assemble(topic_raw, weights, reading.form_bits))
+    return index
+
+
+def _weights(frequency: dict[str, int], n: int) -> dict[str, float]:
+    return {
         t: math.log(1 + n / df) / math.log(1 + n) * (BIGRAM if " " in t else 1.0)
         for t, df in frequency.items()
     }
-    index = Index([], weights, {}, reading.form_bits)
+
+
+def _assemble(
+    raw: list[tuple[str, str, Phrases]], weights: dict[str, float], form_bits: dict[str, int]
+) -> Index:
+    index = Index([], weights, {}, form_bits)
     shared = _Shared()
     hits_by_term: dict[str, dict[int, Hit]] = {}
     for number, (id_, name, phrases) in enumerate(raw):

@@ -1,0 +1,118 @@
+"""Which topic of flows.yaml a question is about, found with the procedure search's own reading.
+
+A topic is said in one of two ways:
+- by its words, like a procedure alias but in any order and with anything between: the question holds
+  (nearly) every content word of one phrasing ("nhận qua bưu điện" in "làm lý lịch tư pháp online nhận
+  qua bưu điện được không"). Those words are then taken out of the question, and what remains is
+  searched for a procedure (search.ProcedureIndex);
+- by a pattern, for the ways of asking that are made of function words only ("bao nhiêu tiền",
+  "có được … không", "làm được gì"): the phrasing's words in order, "…" standing for anything, on the
+  typed words with abbreviations rewritten ("bn tiền" is "bao nhiêu tiền").
+
+When several topics are said, the one whose words explain most of the question wins, and a pattern
+only when no topic's words are said: "thanh toán lệ phí trực tuyến" is about paying, not about the
+fee or about filing online.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.flow_topics import GAP
+from bot.domain.lexicon import Reader, Word, same_word
+from bot.domain.search_index import ALIAS, Index
+from bot.domain.search_score import Term, explain_all
+
+SAID = 0.8 * ALIAS  # a topic's phrasing must be said nearly whole (its accents agreeing, or typed without)
+SHORT_SHARE = 0.5  # a pattern of a topic that stands alone must be at least this share of the question
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """What the search needs to know of a topic (flows.yaml's `topics:`, bot.domain.flow_topics)."""
+
+    id: str
+    phrasings: tuple[str, ...]
+    needs_procedure: bool = False
+    declines: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    topic: str
+    runs: tuple[tuple[Word, ...], ...]  # word runs in order, anything between two runs
+    size: int  # words in the runs
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    spec: TopicSpec
+    score: float  # 0..1: how fully the phrasing is said
+    words: frozenset[str]  # the folded words that said it, taken out of the question ([] for a pattern)
+
+
+class TopicFinder:
+    def __init__(self, specs: list[TopicSpec], patterns: list[Pattern], index: Index | None, reader: Reader):
+        self._specs = {spec.id: spec for spec in specs}
+        self._patterns = patterns
+        self._index = index
+        self._reader = reader
+
+    @staticmethod
+    def split(specs: list[TopicSpec], reader: Reader) -> tuple[list[tuple[str, list[str]]], list[Pattern]]:
+        """Each topic's word phrasings (for the index) and its patterns."""
+        worded: list[tuple[str, list[str]]] = []
+        patterns: list[Pattern] = []
+        for spec in specs:
+            phrases = []
+            for phrasing in spec.phrasings:
+                parts = [part for part in GAP.split(phrasing) if part.strip()]
+                content = [w for w in reader.read(phrasing) if not reader.is_stop_word(w)]
+                if len(parts) == 1 and content:
+                    phrases.append(phrasing)
+                    continue
+                runs = tuple(tuple(reader.rewritten(part)) for part in parts)
+                runs = tuple(run for run in runs if run)
+                if runs:
+                    patterns.append(Pattern(spec.id, runs, sum(map(len, runs))))
+            worded.append((spec.id, phrases))
+        return worded, patterns
+
+    def find(self, text: str, terms: list[Term], marked: bool) -> Found | None:
+        return self._by_words(terms, marked) or self._by_pattern(text)
+
+    def _by_words(self, terms: list[Term], marked: bool) -> Found | None:
+        if self._index is None:
+            return None
+        best: tuple[float, float, Found] | None = None
+        for entry, explained, said, closest in explain_all(self._index, terms, marked):
+            if said < SAID:
+                continue
+            found = Found(self._specs[entry.id], said / ALIAS, frozenset(entry.texts[closest].split()))
+            if best is None or (explained, said) > best[:2]:
+                best = (explained, said, found)
+        return best[2] if best else None
+
+    def _by_pattern(self, text: str) -> Found | None:
+        typed = self._reader.rewritten(text)
+        best: Pattern | None = None
+        for pattern in self._patterns:
+            spec = self._specs[pattern.topic]
+            alone = not spec.needs_procedure
+            if alone and pattern.size < SHORT_SHARE * len(typed):
+                continue  # "bạn là ai" inside a long question about something else
+            if (best is None or pattern.size > best.size) and _holds(pattern.runs, typed):
+                best = pattern
+        return Found(self._specs[best.topic], 1.0, frozenset()) if best else None
+
+
+def _holds(runs: tuple[tuple[Word, ...], ...], typed: list[Word]) -> bool:
+    """Whether the runs occur in `typed` in order (leftmost first, which finds any occurrence)."""
+    start = 0
+    for run in runs:
+        end = len(typed) - len(run) + 1
+        at = next((i for i in range(start, end) if all(map(same_word, typed[i : i + len(run)], run))), None)
+        if at is None:
+            return False
+        start = at + len(run)
+    return True
