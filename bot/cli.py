@@ -108,11 +108,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _search(settings: Settings, query: str, as_json: bool) -> int:
     from bot.domain.lexicon import Lexicon
     from bot.domain.search import ProcedureIndex
+    from bot.domain.search_topics import topic_specs
+    from bot.flows_file import load_flows
     from bot.lexicon_file import load_lexicon
     from bot.loading import load_catalogue
 
     lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file.exists() else Lexicon.empty()
-    index = ProcedureIndex.build(load_catalogue(settings.catalogue_dir), lexicon)
+    catalogue = load_catalogue(settings.catalogue_dir)
+    # The topics of flows.yaml, so the answer says when a question is about one (its "topic" field).
+    topics = topic_specs(load_flows(settings.flows_file).topics) if settings.flows_file.exists() else []
+    index = ProcedureIndex.build(catalogue, lexicon, topics)
     queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else iter([query])
     for text in queries:
         result = index.search(text)
@@ -120,6 +125,8 @@ def _search(settings: Settings, query: str, as_json: bool) -> int:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
             print(f"{result.decision}: {text}")
+            if result.topic is not None:
+                print(f"  topic: {result.topic.id}")
             for match in result.matches:
                 print(f"  {match.score:3d}  {match.id:32s} {match.name}")
     return EXIT_OK

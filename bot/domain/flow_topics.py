@@ -60,7 +60,8 @@ def topic_issues(flows: Flows) -> Iterator[Issue]:
     for topic_id, topic in flows.topics.items():
         at = ("topics", topic_id)
         try:
-            flows.resolve(topic.target, topic.target)
+            if flows.resolve(topic.target, topic.target) is None:
+                yield Issue((*at, "target"), "a topic needs a flow or a step to lead to, not end")
         except KeyError:
             yield Issue((*at, "target"), f"no flow or step named '{topic.target}' (write flow or flow.step)")
         for j, phrasing in enumerate(topic.phrasings):

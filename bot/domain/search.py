@@ -27,7 +27,7 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.search_index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search_score import Term, Typed, candidates, rescore
-from bot.domain.search_topics import Found, TopicFinder, TopicSpec
+from bot.domain.search_topics import Found, TopicFinder, TopicSpec, pattern
 from bot.domain.text import Speller, clip
 
 Decision = Literal["match", "choose", "none"]
@@ -93,6 +93,7 @@ class ProcedureIndex:
                     frequency[key] = frequency.get(key, 0) + len(found.hits)
         self._speller = Speller(frequency)
         _, patterns = TopicFinder.split(topics, reader)
+        patterns += [p for topic, phrasing in index.weak for p in pattern(topic, phrasing, reader)]
         self._finder = TopicFinder(topics, patterns, index.topics[0] if index.topics else None, reader)
 
     @classmethod

@@ -29,6 +29,7 @@ from bot.domain.lexicon import Lexicon, Reader, Word
 NAME, ALIAS, KEYWORD, SUMMARY = 1.0, 0.95, 0.8, 0.45
 BIGRAM = 1.5  # two syllables in a row say much more than each alone ("khai sinh", "tạm trú")
 NAMING_PHRASES = 2  # _matched_texts starts with the name and the short name
+TOPIC_WORDS_FROM = 0.6  # a topic phrasing whose words weigh less is matched as a pattern (search_topics)
 OFF_TOPIC = ""  # the id of the entry made of the lexicon's off-topic phrases; never listed
 
 # A posting's payload: the weight of the best field using the term, and which phrases use it.
@@ -64,6 +65,9 @@ class Index:
     postings: dict[str, Postings]  # terms of matched phrases only
     form_bits: dict[str, int]  # accented word -> its bit in Entry.forms
     topics: list[Index] = field(default_factory=list)  # at most one: the topics' own index, same weights
+    weak: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (topic, phrasing) too generic to match by words
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,18 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader, topics: 
     weights.update({t: w for t, w in _weights(topic_frequency, n).items() if t not in weights})
     index = _assemble(raw, weights, reading.form_bits)
     if topic_raw:
-        index.topics.append(_assemble(topic_raw, weights, reading.form_bits))
+        # A phrasing made of words every procedure uses ("bạn làm được gì" reads as "làm") would be said
+        # by almost any question: it is matched as a pattern on the typed words instead.
+        kept: list[tuple[str, str, Phrases]] = []
+        for (topic_id, _, phrases), (_, texts) in zip(topic_raw, topics, strict=True):
+            strong = []
+            for (text, field_), phrasing in zip(phrases, texts, strict=True):
+                if sum(weights[key] for key in text.keys) >= TOPIC_WORDS_FROM:
+                    strong.append((text, field_))
+                else:
+                    index.weak.append((topic_id, phrasing))
+            kept.append((topic_id, topic_id, strong))
+        index.topics.append(_assemble(kept, weights, reading.form_bits))
     return index
 
 

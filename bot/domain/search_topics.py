@@ -16,9 +16,10 @@ fee or about filing online.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.flow_topics import GAP
+from bot.domain.flow_topics import GAP, Topic
 from bot.domain.lexicon import Reader, Word, same_word
 from bot.domain.search_index import ALIAS, Index
 from bot.domain.search_score import Term, explain_all
@@ -35,6 +36,13 @@ class TopicSpec:
     phrasings: tuple[str, ...]
     needs_procedure: bool = False
     declines: bool = False
+
+
+def topic_specs(topics: Mapping[str, Topic]) -> list[TopicSpec]:
+    return [
+        TopicSpec(topic_id, tuple(t.phrasings), t.needs == "procedure", t.declines)
+        for topic_id, t in topics.items()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +68,20 @@ class TopicFinder:
 
     @staticmethod
     def split(specs: list[TopicSpec], reader: Reader) -> tuple[list[tuple[str, list[str]]], list[Pattern]]:
-        """Each topic's word phrasings (for the index) and its patterns."""
+        """Each topic's word phrasings (for the index) and its patterns: phrasings with "…", and those
+        whose asking words are fillers ("cần giấy tờ gì" is not "giấy tờ")."""
         worded: list[tuple[str, list[str]]] = []
         patterns: list[Pattern] = []
         for spec in specs:
             phrases = []
             for phrasing in spec.phrasings:
-                parts = [part for part in GAP.split(phrasing) if part.strip()]
-                content = [w for w in reader.read(phrasing) if not reader.is_stop_word(w)]
-                if len(parts) == 1 and content:
+                single = len([part for part in GAP.split(phrasing) if part.strip()]) == 1
+                read = reader.read(phrasing)
+                content = [w for w in read if not reader.is_stop_word(w)]
+                if single and content and len(read) == len(reader.rewritten(phrasing)):
                     phrases.append(phrasing)
-                    continue
-                runs = tuple(tuple(reader.rewritten(part)) for part in parts)
-                runs = tuple(run for run in runs if run)
-                if runs:
-                    patterns.append(Pattern(spec.id, runs, sum(map(len, runs))))
+                else:
+                    patterns.extend(pattern(spec.id, phrasing, reader))
             worded.append((spec.id, phrases))
         return worded, patterns
 
@@ -104,6 +111,11 @@ class TopicFinder:
             if (best is None or pattern.size > best.size) and _holds(pattern.runs, typed):
                 best = pattern
         return Found(self._specs[best.topic], 1.0, frozenset()) if best else None
+
+
+def pattern(topic: str, phrasing: str, reader: Reader) -> list[Pattern]:
+    runs = tuple(run for run in (tuple(reader.rewritten(part)) for part in GAP.split(phrasing)) if run)
+    return [Pattern(topic, runs, sum(map(len, runs)))] if runs else []
 
 
 def _holds(runs: tuple[tuple[Word, ...], ...], typed: list[Word]) -> bool:
