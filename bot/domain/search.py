@@ -122,6 +122,11 @@ class ProcedureIndex:
         rest = _rest(terms, found)
         said_more = sum(t.weight for t in rest) >= REST_MIN
         result = self._decide(query, self._scored(rest, marked) if said_more else [], limit)
+        if rest != terms:
+            # A procedure named by the topic's words too ("định danh điện tử mức 2") is the clearer answer.
+            whole = self._decide(query, self._scored(terms, marked), limit)
+            if whole.decision == "match" and (result.decision != "match" or _top(whole) >= _top(result)):
+                result = whole
         return replace(result, topic=topic, rest=said_more)
 
     def _scored(self, terms: list[Term], marked: bool) -> list[tuple[float, Entry]]:
@@ -186,6 +191,10 @@ class ProcedureIndex:
         else:
             decision = "choose"
         return SearchResult(query, decision, shown)
+
+
+def _top(result: SearchResult) -> int:
+    return result.matches[0].score if result.matches else 0
 
 
 def _rest(terms: list[Term], found: Found) -> list[Term]:

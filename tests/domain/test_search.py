@@ -215,7 +215,14 @@ def test_to_json_follows_the_contract(index: ProcedureIndex) -> None:
         "query": "báo tử",
         "decision": result.decision,
         "matches": [
-            {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "kind": "procedure", "score": m.score}  # noqa: E501
+            {
+                "id": m.id,
+                "name": m.name,
+                "code": m.code,
+                "tier": m.tier,
+                "kind": "procedure",
+                "score": m.score,
+            }
             for m in result.matches
         ],
         "topic": None,

@@ -86,19 +86,32 @@ def test_a_question_naming_a_topic_and_a_procedure_opens_that_guidance_for_it(
     assert chat.where[0] == landing(real_content.flows, topic)[0]
 
 
-def test_a_topic_with_several_procedures_close_asks_which_then_opens_it(
-    chat: Chat, real_content: Content
-) -> None:
+def test_filing_a_named_procedure_online_opens_its_online_walk(chat: Chat, real_content: Content) -> None:
     question = "nộp hồ sơ khai sinh trực tuyến thế nào"
     result = real_content.index.search(question)
     assert result.topic is not None and result.topic.id == "online"
-    assert result.decision == "choose" and result.matches[0].id == "khai-sinh"
+    assert result.matches[0].id == "khai-sinh"
+    chat.start()
+    chat.type(question)
+    if chat.where == ("find", "pick"):
+        chat.press("p:khai-sinh")
+    assert chat.state is not None and chat.state.procedure == "khai-sinh"
+    assert chat.where[0] == "online"
+
+
+def test_a_topic_with_several_procedures_close_asks_which_then_opens_it(
+    chat: Chat, real_content: Content
+) -> None:
+    question = "khai sinh nhận qua bưu điện"
+    result = real_content.index.search(question)
+    assert result.topic is not None and result.topic.id == "postal"
+    assert result.decision == "choose"
     chat.start()
     chat.type(question)
     assert chat.where == ("find", "pick")
-    chat.press("p:khai-sinh")
-    assert chat.state is not None and chat.state.procedure == "khai-sinh"
-    assert chat.where[0] == "online"
+    chat.press(f"p:{result.matches[1].id}")
+    assert chat.state is not None and chat.state.procedure == result.matches[1].id
+    assert chat.where[0] == "postal"
 
 
 def test_a_part_of_a_procedure_without_one_asks_which_then_opens_that_part(
