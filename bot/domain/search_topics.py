@@ -26,6 +26,8 @@ from bot.domain.search_score import Term, explain_all
 
 SAID = 0.8 * ALIAS  # a topic's phrasing must be said nearly whole (its accents agreeing, or typed without)
 SHORT_SHARE = 0.5  # a pattern of a topic that stands alone must be at least this share of the question
+SLACK = 3  # a phrasing's words may have this many other words between them, in all ("nộp hồ sơ khai sinh
+# trực tuyến" says "nộp trực tuyến"; "đăng ký thường trú ... nhập hộ khẩu" does not say "đăng nhập")
 
 
 @dataclass(frozen=True)
@@ -86,16 +88,23 @@ class TopicFinder:
         return worded, patterns
 
     def find(self, text: str, terms: list[Term], marked: bool) -> Found | None:
-        return self._by_words(terms, marked) or self._by_pattern(text)
+        return self._by_words(text, terms, marked) or self._by_pattern(text)
 
-    def _by_words(self, terms: list[Term], marked: bool) -> Found | None:
+    def _by_words(self, text: str, terms: list[Term], marked: bool) -> Found | None:
         if self._index is None:
             return None
         best: tuple[float, float, Found] | None = None
+        sequence: list[str] | None = None
         for entry, explained, said, closest in explain_all(self._index, terms, marked):
             if said < SAID:
                 continue
-            found = Found(self._specs[entry.id], said / ALIAS, frozenset(entry.texts[closest].split()))
+            words = entry.texts[closest].split()
+            sequence = sequence or [
+                w.folded for w in self._reader.read(text) if not self._reader.is_stop_word(w)
+            ]
+            if not _near(words, sequence):
+                continue
+            found = Found(self._specs[entry.id], said / ALIAS, frozenset(words))
             if best is None or (explained, said) > best[:2]:
                 best = (explained, said, found)
         return best[2] if best else None
@@ -116,6 +125,19 @@ class TopicFinder:
 def pattern(topic: str, phrasing: str, reader: Reader) -> list[Pattern]:
     runs = tuple(run for run in (tuple(reader.rewritten(part)) for part in GAP.split(phrasing)) if run)
     return [Pattern(topic, runs, sum(map(len, runs)))] if runs else []
+
+
+def _near(words: list[str], sequence: list[str]) -> bool:
+    """Whether the words that occur in `sequence` all do within one window of len(words) + SLACK."""
+    wanted = set(words)
+    present = wanted & set(sequence)
+    if len(present) < 2:
+        return True
+    window = len(words) + SLACK
+    for start, word in enumerate(sequence):
+        if word in present and present <= set(sequence[start : start + window]):
+            return True
+    return False
 
 
 def _holds(runs: tuple[tuple[Word, ...], ...], typed: list[Word]) -> bool:
