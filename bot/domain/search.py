@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
+from bot.domain.question_parts import question_parts
 from bot.domain.search_index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search_score import Term, Typed, candidates, rescore
 from bot.domain.search_topics import Found, TopicFinder, TopicSpec, pattern
@@ -41,6 +42,7 @@ NONE_BELOW = 50  # a best score under this is not a procedure
 MATCH_FROM = 70  # a best score from here can be one clear answer...
 MATCH_GAP = 10  # ...when it leads the next procedure by at least this much
 LIST_WITHIN = 35  # list candidates within this distance of the best
+STORY = 0.4  # a word of the story around the question counts this much (question_parts)
 REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
 
 
@@ -109,9 +111,12 @@ class ProcedureIndex:
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         text = clip(query)
-        terms, marked = self._query_terms(text)
+        question, story = question_parts(text)
+        terms, marked = self._query_terms(question)
         limit = max(0, limit)
-        found = self._finder.find(text, terms, marked)
+        found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
+        if story:
+            terms, marked = self._with_story(terms, text, story)
         if found is None:
             return self._decide(query, self._scored(terms, marked), limit)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
@@ -129,13 +134,21 @@ class ProcedureIndex:
                 result = whole
         return replace(result, topic=topic, rest=said_more)
 
+    def _with_story(self, asked: list[Term], text: str, story: str) -> tuple[list[Term], bool]:
+        """The question's terms, and the story's at STORY of their weight (a term in both: the larger)."""
+        merged = {t.key: t for t in asked}
+        for term in self._query_terms(story)[0]:
+            weight = term.weight * STORY
+            if term.key not in merged or merged[term.key].weight < weight:
+                merged[term.key] = term._replace(weight=weight)
+        return list(merged.values()), _marked(text)
+
     def _scored(self, terms: list[Term], marked: bool) -> list[tuple[float, Entry]]:
         shortlist = candidates(self._index, terms)
         return rescore(self._index, terms, shortlist, marked) if shortlist else []
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
-        typed_marks = [w.marked for w in to_words(query)]
-        marked = sum(typed_marks) >= max(1.0, 0.3 * len(typed_marks))
+        marked = _marked(query)
         kept: list[Typed] = []
         for word in self._reader.read(query):
             if self._reader.is_stop_word(word):
@@ -191,6 +204,12 @@ class ProcedureIndex:
         else:
             decision = "choose"
         return SearchResult(query, decision, shown)
+
+
+def _marked(text: str) -> bool:
+    """Whether the writer types accents (then a word without them is a different word, not a lazy one)."""
+    typed_marks = [w.marked for w in to_words(text)]
+    return sum(typed_marks) >= max(1.0, 0.3 * len(typed_marks))
 
 
 def _top(result: SearchResult) -> int:
