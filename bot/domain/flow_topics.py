@@ -41,6 +41,7 @@ Phrasing = Annotated[str, Field(min_length=1, max_length=200)]
 class Topic(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    title: Annotated[str, Field(min_length=1, max_length=80)] | None = None  # for officials (admin pages)
     target: Target
     phrasings: list[Phrasing] = Field(min_length=1)
     needs: Literal["procedure"] | None = None  # the target reads a procedure: ask which when none is named
