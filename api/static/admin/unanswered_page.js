@@ -73,7 +73,7 @@ function row(item) {
     el("td", { "data-label": "Số lần" }, el("strong", {}, T.times(item.count))),
     el("td", { "data-label": "Lần gần nhất" }, formatDateTime(item.last_at)),
     el("td", { "data-label": "Chuyện gì xảy ra" }, DECISION_NAMES[item.decision] || item.decision || ""),
-    el("td", { "data-label": "Thêm làm cách gọi khác" }, aliasCell(item)));
+    el("td", { "data-label": "Thêm làm cách gọi khác, cách nói" }, aliasCell(item)));
 }
 
 async function main() {
