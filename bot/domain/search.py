@@ -19,6 +19,7 @@ thế nào" is the topic "online" for the procedure "khai sinh". The result carr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.question_parts import question_parts
 from bot.domain.search_index import OFF_TOPIC, Entry, Index, build_index
-from bot.domain.search_score import Term, Typed, candidates, rescore
+from bot.domain.search_score import Term, Typed, candidates, rescore, said_of
 from bot.domain.search_topics import Found, TopicFinder, TopicSpec, pattern
 from bot.domain.text import Speller, clip
 
@@ -43,6 +44,8 @@ MATCH_FROM = 70  # a best score from here can be one clear answer...
 MATCH_GAP = 10  # ...when it leads the next procedure by at least this much
 LIST_WITHIN = 35  # list candidates within this distance of the best
 STORY = 0.4  # a word of the story around the question counts this much (question_parts)
+LONG_NONE_BELOW = 40  # in a long message, a best score from here is kept when a name is said whole
+NAME_SAID = 0.9  # said whole: a name or alias (field weight 0.95 or 1.0), not a keyword (0.8)
 REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
 
 
@@ -87,6 +90,7 @@ class ProcedureIndex:
         self._weights = index.weights
         self._reader = reader
         self._about = about  # procedure id -> (code, tier)
+        self._numbers = {entry.id: number for number, entry in enumerate(index.entries)}
         # The syllables the catalogue's phrases (and the topics') use, with how many procedures use each.
         frequency: dict[str, int] = {}
         for postings in [index.postings] + [t.postings for t in index.topics]:
@@ -115,24 +119,36 @@ class ProcedureIndex:
         terms, marked = self._query_terms(question)
         limit = max(0, limit)
         found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
+        lenient = None
         if story:
             terms, marked = self._with_story(terms, text, story)
+            lenient = self._says_a_name(terms, marked)
         if found is None:
-            return self._decide(query, self._scored(terms, marked), limit)
+            return self._decide(query, self._scored(terms, marked), limit, lenient)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
         if found.spec.declines:
             # Outside what the bot does (a dispute, a lawsuit), unless a procedure is plainly named.
-            result = self._decide(query, self._scored(terms, marked), limit)
+            result = self._decide(query, self._scored(terms, marked), limit, lenient)
             return result if result.decision == "match" else SearchResult(query, "none", (), topic, True)
         rest = _rest(terms, found)
         said_more = sum(t.weight for t in rest) >= REST_MIN
-        result = self._decide(query, self._scored(rest, marked) if said_more else [], limit)
+        result = self._decide(query, self._scored(rest, marked) if said_more else [], limit, lenient)
         if rest != terms:
             # A procedure named by the topic's words too ("định danh điện tử mức 2") is the clearer answer.
-            whole = self._decide(query, self._scored(terms, marked), limit)
+            whole = self._decide(query, self._scored(terms, marked), limit, lenient)
             if whole.decision == "match" and (result.decision != "match" or _top(whole) >= _top(result)):
                 result = whole
         return replace(result, topic=topic, rest=said_more)
+
+    def _says_a_name(self, terms: list[Term], marked: bool) -> Callable[[Entry], bool]:
+        """Whether the question says one of the entry's names or aliases whole ("đăng ký khai tử"), not
+        only a keyword ("sổ đỏ"): in a long message that is worth a short list, even at a low score."""
+        numbers = self._numbers
+
+        def says(entry: Entry) -> bool:
+            return said_of(self._index, terms, numbers[entry.id], marked) >= NAME_SAID
+
+        return says
 
     def _with_story(self, asked: list[Term], text: str, story: str) -> tuple[list[Term], bool]:
         """The question's terms, and the story's at STORY of their weight (a term in both: the larger)."""
@@ -180,7 +196,13 @@ class ProcedureIndex:
                 terms[key] = Term(key, self._weights[key], (first, second))
         return [t for t in terms.values() if t.weight > 0], marked
 
-    def _decide(self, query: str, scored: list[tuple[float, Entry]], limit: int) -> SearchResult:
+    def _decide(
+        self,
+        query: str,
+        scored: list[tuple[float, Entry]],
+        limit: int,
+        lenient: Callable[[Entry], bool] | None = None,
+    ) -> SearchResult:
         procedures = [(score, entry) for score, entry in scored if entry.id != OFF_TOPIC]
         if not procedures or limit == 0:
             return SearchResult(query, "none", ())
@@ -197,7 +219,10 @@ class ProcedureIndex:
         )
         # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
         second = scored[1][0] if len(scored) > 1 else 0.0
-        if best < NONE_BELOW or scored[0][1].id == OFF_TOPIC:
+        # A long message (a story, then the question) scores lower for the same request: its first
+        # candidate is still offered when the question says one of its names whole.
+        kept = lenient is not None and best >= LONG_NONE_BELOW and lenient(procedures[0][1])
+        if scored[0][1].id == OFF_TOPIC or (best < NONE_BELOW and not kept):
             decision: Decision = "none"
         elif best >= MATCH_FROM and best - second >= MATCH_GAP:
             decision = "match"

@@ -207,3 +207,9 @@ def explain_all(index: Index, terms: list[Term], marked: bool) -> list[tuple[Ent
         if said:
             found.append((entry, explained, said, closest))
     return found
+
+
+def said_of(index: Index, terms: list[Term], number: int, marked: bool) -> float:
+    """How fully the question says the entry's closest phrase (0..1, times the phrase's field weight)."""
+    asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
+    return _explain(index.entries[number], number, asked)[1]
