@@ -28,6 +28,7 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.question_parts import question_parts
 from bot.domain.search_index import OFF_TOPIC, Entry, Index, build_index
+from bot.domain.search_prior import prior
 from bot.domain.search_score import Term, Typed, candidates, rescore, said_of
 from bot.domain.search_topics import Found, TopicFinder, TopicSpec, pattern
 from bot.domain.text import Speller, clip
@@ -84,12 +85,18 @@ class SearchResult:
 
 class ProcedureIndex:
     def __init__(
-        self, index: Index, reader: Reader, about: dict[str, tuple[str | None, str]], topics: list[TopicSpec]
+        self,
+        index: Index,
+        reader: Reader,
+        about: dict[str, tuple[str | None, str]],
+        topics: list[TopicSpec],
+        priors: dict[str, float] | None = None,
     ) -> None:
         self._index = index
         self._weights = index.weights
         self._reader = reader
         self._about = about  # procedure id -> (code, tier)
+        self._priors = priors or {}  # procedure id -> its factor when not 1.0 (search_prior)
         self._numbers = {entry.id: number for number, entry in enumerate(index.entries)}
         # The syllables the catalogue's phrases (and the topics') use, with how many procedures use each.
         frequency: dict[str, int] = {}
@@ -111,7 +118,8 @@ class ProcedureIndex:
         worded, _ = TopicFinder.split(specs, reader)
         index = build_index(catalogue, lexicon, reader, worded)
         about = {p.id: (p.code, str(getattr(p, "tier", "curated"))) for p in catalogue.procedures()}
-        return cls(index, reader, about, specs)
+        priors = {p.id: factor for p in catalogue.procedures() if (factor := prior(p)) != 1.0}
+        return cls(index, reader, about, specs, priors)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         text = clip(query)
@@ -161,7 +169,12 @@ class ProcedureIndex:
 
     def _scored(self, terms: list[Term], marked: bool) -> list[tuple[float, Entry]]:
         shortlist = candidates(self._index, terms)
-        return rescore(self._index, terms, shortlist, marked) if shortlist else []
+        scored = rescore(self._index, terms, shortlist, marked) if shortlist else []
+        if not self._priors:
+            return scored
+        weighed = [(score * self._priors.get(entry.id, 1.0), entry) for score, entry in scored]
+        weighed.sort(key=lambda row: -round(row[0]))  # stable: equal scores keep rescore's order
+        return weighed
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
         marked = _marked(query)
