@@ -96,9 +96,17 @@ def test_search_json_contract() -> None:
     assert data["query"] == "xin ct07"
     assert data["decision"] in {"match", "choose", "none"}
     assert 0 < len(data["matches"]) <= 5
-    assert all(set(m) == {"id", "name", "score"} and 0 <= m["score"] <= 100 for m in data["matches"])
+    keys = {"id", "name", "code", "tier", "score"}
+    assert all(set(m) == keys and 0 <= m["score"] <= 100 for m in data["matches"])
     scores = [m["score"] for m in data["matches"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_search_json_names_the_topic_a_question_says() -> None:
+    result = motcua("search", "làm lý lịch tư pháp nhận qua bưu điện được không", "--json")
+    data = json.loads(result.stdout)
+    assert data["topic"] == {"id": "postal", "kind": "topic", "score": data["topic"]["score"]}
+    assert data["matches"][0]["id"] == "ly-lich-tu-phap"
 
 
 def test_search_reads_queries_from_stdin_one_per_line() -> None:

@@ -69,18 +69,18 @@ class SearchResult:
     rest: bool = False  # with a topic: the question also says something else (searched for a procedure)
 
     def to_json(self) -> dict[str, Any]:
-        topic = (
-            None if self.topic is None else {"id": self.topic.id, "kind": "topic", "score": self.topic.score}
-        )
-        return {
+        """The `motcua search --json` contract (DESIGN.md); "topic" is added only when one is said."""
+        out: dict[str, Any] = {
             "query": self.query,
             "decision": self.decision,
             "matches": [
-                {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "kind": m.kind, "score": m.score}
+                {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "score": m.score}
                 for m in self.matches
             ],
-            "topic": topic,
         }
+        if self.topic is not None:
+            out["topic"] = {"id": self.topic.id, "kind": "topic", "score": self.topic.score}
+        return out
 
 
 class ProcedureIndex:
