@@ -106,6 +106,14 @@ class Contact(Strict):
     officer: str | None = None
 
 
+class FieldSource(Strict):
+    """Where one field's fact comes from when it is not the procedure's own `source` page."""
+
+    field: NonEmpty  # a field name or dotted path, e.g. "processing_time" or "documents.1"
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    note: str | None = None
+
+
 class Procedure(Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=48)]
     code: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
@@ -132,6 +140,8 @@ class Procedure(Strict):
     related: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list)
     legal_basis: list[NonEmpty] = Field(default_factory=list)
     source: NonEmpty | None = None
+    # Per-field citations beside `source`: {field, url, note}, or one line "field: address (why)".
+    sources: list[FieldSource | NonEmpty] = Field(default_factory=list)
     last_verified: dt.date | None = None
     unverified: list[NonEmpty] = Field(default_factory=list)  # names of fields whose facts are unchecked
 

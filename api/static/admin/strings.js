@@ -32,7 +32,7 @@ export const FIELD_NAMES = {
   processing_time: "thời gian giải quyết", "processing_time.text": "thời gian giải quyết",
   "processing_time.working_days": "số ngày làm việc", online_steps: "các bước nộp trực tuyến",
   postal: "bưu chính", result: "kết quả", in_person: "việc phải đến trực tiếp", contact: "liên hệ",
-  notes: "lưu ý", related: "thủ tục liên quan", legal_basis: "căn cứ pháp lý", source: "nguồn",
+  notes: "lưu ý", related: "thủ tục liên quan", legal_basis: "căn cứ pháp lý", source: "nguồn", sources: "nguồn của từng thông tin",
   last_verified: "ngày kiểm tra gần nhất", unverified: "thông tin chưa kiểm chứng", "(file)": "cả tệp",
   "(yaml)": "cách viết YAML",
 };
