@@ -125,6 +125,7 @@ class ProcedureIndex:
         text = clip(query)
         question, story = question_parts(text)
         terms, marked = self._query_terms(question)
+        asked = self._says_a_name(terms, marked)  # by the question alone
         limit = max(0, limit)
         found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
         lenient = None
@@ -135,9 +136,15 @@ class ProcedureIndex:
             return self._decide(query, self._scored(terms, marked), limit, lenient)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
         if found.spec.declines:
-            # Outside what the bot does (a dispute, a lawsuit), unless a procedure is plainly named.
+            # Outside what the bot does (a dispute, a lawsuit), unless the question plainly names a
+            # procedure ("chưa ly hôn có tách khẩu được không": tách khẩu is the request).
             result = self._decide(query, self._scored(terms, marked), limit, lenient)
-            return result if result.decision == "match" else SearchResult(query, "none", (), topic, True)
+            named = result.decision != "none" and asked(self._entry(result.matches[0].id))
+            return (
+                result
+                if result.decision == "match" or named
+                else SearchResult(query, "none", (), topic, True)
+            )
         rest = _rest(terms, found)
         said_more = sum(t.weight for t in rest) >= REST_MIN
         result = self._decide(query, self._scored(rest, marked) if said_more else [], limit, lenient)
@@ -147,6 +154,9 @@ class ProcedureIndex:
             if whole.decision == "match" and (result.decision != "match" or _top(whole) >= _top(result)):
                 result = whole
         return replace(result, topic=topic, rest=said_more)
+
+    def _entry(self, procedure: str) -> Entry:
+        return self._index.entries[self._numbers[procedure]]
 
     def _says_a_name(self, terms: list[Term], marked: bool) -> Callable[[Entry], bool]:
         """Whether the question says one of the entry's names or aliases whole ("đăng ký khai tử"), not

@@ -157,6 +157,15 @@ def test_a_declining_topic_offers_no_procedure(real_content: Content) -> None:
     assert result.decision == "none" and result.matches == ()
 
 
+def test_a_declining_topic_gives_way_to_a_procedure_the_question_names(real_content: Content) -> None:
+    named = real_content.index.search(
+        "đang tranh chấp ranh giới với hàng xóm thì có xin giấy phép xây dựng được không"
+    )
+    assert named.decision != "none" and named.matches[0].id == "giay-phep-xay-dung"
+    alone = real_content.index.search("tranh chấp ranh giới đất với hàng xóm thì phải làm sao")
+    assert alone.topic is not None and alone.topic.id == "legal_aid" and alone.decision == "none"
+
+
 def test_topics_change_nothing_for_questions_that_say_none() -> None:
     """The same catalogue with and without topics ranks a procedure question alike."""
     catalogue = make_catalogue(
