@@ -46,6 +46,7 @@ MATCH_GAP = 10  # ...when it leads the next procedure by at least this much
 LIST_WITHIN = 35  # list candidates within this distance of the best
 STORY = 0.4  # a word of the story around the question counts this much (question_parts)
 LONG_NONE_BELOW = 40  # in a long message, a best score from here is kept when a name is said whole
+LONG_LEAD = 15  # ...or when it leads the next procedure by this much
 NAME_SAID = 0.9  # said whole: a name or alias (field weight 0.95 or 1.0), not a keyword (0.8)
 REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
 
@@ -243,8 +244,14 @@ class ProcedureIndex:
         # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
         second = scored[1][0] if len(scored) > 1 else 0.0
         # A long message (a story, then the question) scores lower for the same request: its first
-        # candidate is still offered when the question says one of its names whole.
-        kept = lenient is not None and best >= LONG_NONE_BELOW and lenient(procedures[0][1])
+        # candidate is still offered when the question says one of its names whole, or when it stands
+        # well clear of the others.
+        runner_up = procedures[1][0] if len(procedures) > 1 else 0.0
+        kept = (
+            lenient is not None
+            and best >= LONG_NONE_BELOW
+            and (best - runner_up >= LONG_LEAD or lenient(procedures[0][1]))
+        )
         if scored[0][1].id == OFF_TOPIC or (best < NONE_BELOW and not kept):
             decision: Decision = "none"
         elif best >= MATCH_FROM and best - second >= MATCH_GAP:
