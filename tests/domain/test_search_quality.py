@@ -37,7 +37,7 @@ class Bar:
 
 TUNING_BAR = Bar(0.98, 0.99, 1.0)
 DEV_BAR = Bar(0.98, 1.0, 1.0)
-LONG_BAR = Bar(0.83, 0.86, 0.76)
+LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue changes too
 
 
 @dataclass(frozen=True)
