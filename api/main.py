@@ -26,10 +26,12 @@ from api.routes import (
     admin_auth,
     admin_inbox,
     admin_pages,
+    admin_portal,
     admin_report,
     chat,
     chat_poll,
     health,
+    messenger,
     outreach,
     telegram,
     zalo,
@@ -45,7 +47,7 @@ log = logging.getLogger("motcua.api")
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 256 * 1024  # no legitimate request is larger; a 1 MB body is refused before parsing
-CHANNEL_MODULES = ("bot.channels.zalo", "bot.channels.telegram")
+CHANNEL_MODULES = ("bot.channels.zalo", "bot.channels.telegram", "bot.channels.messenger")
 
 
 async def _start_channels(settings: Settings, service: ChatService, http: httpx.AsyncClient) -> None:
@@ -104,9 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Content-Type"],
         )
     routers = (health, chat, chat_poll, outreach, zalo, telegram)
-    admin = (admin_auth, admin_api, admin_assist, admin_inbox, admin_report, admin_pages)
+    admin = (admin_auth, admin_api, admin_portal, admin_assist, admin_inbox, admin_report, admin_pages)
     for module in (*routers, *admin):
         app.include_router(module.router)
+    app.include_router(messenger.router)  # GET|POST /webhooks/messenger
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     return app
 

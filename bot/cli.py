@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.cli_admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.cli_outreach import add_outreach_commands, run_outreach
+from bot.cli_portal import add_portal_import, run_portal_import
 from bot.cli_report import add_report_commands, run_report
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, ContentInvalid
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--json", action="store_true", help="print JSON (one object per query)")
 
+    portal = sub.add_parser("portal", help="the national portal's procedures (the catalogue's portal tier)")
+    portal_sub = portal.add_subparsers(dest="portal_command", required=True)
+    add_portal_import(portal_sub)
+
     add_outreach_commands(sub)
     add_admin_commands(sub)
     add_report_commands(sub)
@@ -50,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     telegram.add_argument(
         "--polling", action="store_true", required=True, help="long polling (local development)"
     )
+    messenger = sub.add_parser("messenger", help="Facebook Messenger page set-up")
+    messenger.add_argument("action", choices=["setup"], help="set the Get Started button and persistent menu")
     return parser
 
 
@@ -92,6 +99,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return validate_path(settings, args.path)
     if args.command == "search":
         return _search(settings, args.query, args.json)
+    if args.command == "portal":
+        return run_portal_import(args, settings)
     if args.command in ADMIN_COMMANDS:
         return run_admin(args, settings)
     if args.command == "report":
@@ -102,6 +111,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_serve import telegram_polling
 
         return telegram_polling(settings)
+    if args.command == "messenger":
+        from bot.cli_messenger import messenger_setup
+
+        return messenger_setup(settings)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -115,6 +128,15 @@ def _search(settings: Settings, query: str, as_json: bool) -> int:
 
     lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file.exists() else Lexicon.empty()
     catalogue = load_catalogue(settings.catalogue_dir)
+    if settings.portal_file is not None and settings.portal_file.exists():
+        from bot.portal.tier import load_tier
+
+        portal, problems = load_tier(
+            settings.portal_file.read_text(encoding="utf-8"), str(settings.portal_file)
+        )
+        if problems:
+            raise ContentInvalid(list(problems))
+        catalogue = catalogue.with_portal(portal)
     # The topics of flows.yaml, so the answer says when a question is about one (its "topic" field).
     topics = topic_specs(load_flows(settings.flows_file).topics) if settings.flows_file.exists() else []
     index = ProcedureIndex.build(catalogue, lexicon, topics)

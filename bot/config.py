@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     flows_file: Path = CHECKOUT / "flows.yaml"
     lexicon_file: Path = CHECKOUT / "lexicon.yaml"
     outreach_file: Path = CHECKOUT / "outreach.yaml"  # the words printed on leaflets and posters
+    portal_file: Path | None = CHECKOUT / "portal.json"  # the portal tier (`motcua portal import`); None: off
     secret_salt: str = Field(default="motcua-dev-salt", min_length=8)  # keys pseudonymised analytics ids
 
     # Web chat
@@ -47,10 +48,22 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_bot_username: str | None = None
 
+    # Facebook Messenger (a ward's Facebook page)
+    messenger_app_secret: str | None = None
+    messenger_verify_token: str | None = None
+    messenger_page_token: str | None = None
+    messenger_graph_base: str = "https://graph.facebook.com"
+    messenger_api_version: str = "v25.0"
+    messenger_page: str | None = None  # the page's m.me name, for links on leaflets: https://m.me/<page>
+
     # Delivery
     outbox_poll_seconds: float = Field(default=2.0, gt=0)
     outbox_max_attempts: int = Field(default=12, ge=1)
     content_poll_seconds: float = Field(default=2.0, gt=0)  # how soon a worker serves a new revision
+
+    @property
+    def messenger_enabled(self) -> bool:
+        return bool(self.messenger_app_secret and self.messenger_verify_token and self.messenger_page_token)
 
     @property
     def zalo_enabled(self) -> bool:
@@ -60,6 +73,11 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token)
 
+    @field_validator("portal_file", mode="before")
+    @classmethod
+    def _no_tier(cls, value: object) -> object:
+        return None if value == "" else value  # MOTCUA_PORTAL_FILE= (empty) turns the portal tier off
+
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
         if self.zalo_enabled and not (
@@ -68,6 +86,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "Zalo is half configured: with MOTCUA_ZALO_APP_ID and MOTCUA_ZALO_OA_SECRET_KEY also set "
                 "MOTCUA_ZALO_APP_SECRET and MOTCUA_ZALO_ACCESS_TOKEN or MOTCUA_ZALO_REFRESH_TOKEN"
+            )
+        messenger = (self.messenger_app_secret, self.messenger_verify_token, self.messenger_page_token)
+        if any(messenger) and not all(messenger):
+            raise ValueError(
+                "Messenger is half configured: set all of MOTCUA_MESSENGER_APP_SECRET, "
+                "MOTCUA_MESSENGER_VERIFY_TOKEN and MOTCUA_MESSENGER_PAGE_TOKEN, or none"
             )
         return self
 

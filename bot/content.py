@@ -18,6 +18,7 @@ from bot.errors import ContentInvalid, Problem
 from bot.flows_file import load_flows
 from bot.lexicon_file import load_lexicon
 from bot.loading import load_catalogue
+from bot.portal.tier import load_tier
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,11 @@ class Content:
         return cls(catalogue, lexicon, index, flows, Engine(catalogue, index, flows))
 
 
-def load_content(catalogue_dir: Path, flows_file: Path, lexicon_file: Path) -> Content:
-    """Load and cross-check all content; raise ContentInvalid listing every problem in every file."""
+def load_content(
+    catalogue_dir: Path, flows_file: Path, lexicon_file: Path, portal_file: Path | None = None
+) -> Content:
+    """Load and cross-check all content; raise ContentInvalid listing every problem in every file.
+    The portal tier is added only when `portal_file` is given (the app reads it from the settings)."""
     problems: list[Problem] = []
     catalogue: Catalogue | None = None
     lexicon = Lexicon.empty()
@@ -53,6 +57,10 @@ def load_content(catalogue_dir: Path, flows_file: Path, lexicon_file: Path) -> C
         flows = load_flows(flows_file, catalogue)
     except ContentInvalid as err:
         problems.extend(err.problems)
+    if portal_file is not None and catalogue is not None:
+        portal, found = load_tier(portal_file.read_text(encoding="utf-8"), str(portal_file))
+        problems.extend(found)
+        catalogue = catalogue.with_portal(portal)
     if problems or catalogue is None or flows is None:
         raise ContentInvalid(problems)
     return Content.build(catalogue, lexicon, flows)

@@ -96,8 +96,8 @@ def test_search_json_contract() -> None:
     assert data["query"] == "xin ct07"
     assert data["decision"] in {"match", "choose", "none"}
     assert 0 < len(data["matches"]) <= 5
-    keys = {"id", "name", "code", "tier", "score"}
-    assert all(set(m) == keys and 0 <= m["score"] <= 100 for m in data["matches"])
+    assert all(set(m) == {"id", "name", "code", "tier", "score"} for m in data["matches"])
+    assert all(0 <= m["score"] <= 100 and m["tier"] in ("curated", "portal") for m in data["matches"])
     scores = [m["score"] for m in data["matches"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -1,7 +1,7 @@
 """The content side of the admin JSON API: read, check, draft, preview, publish, history, roll back.
 
-    GET  /admin/api/procedures?q=&sector=&level=&verified=&unverified=   list with filters
-    GET  /admin/api/procedures/{id}      {"id", "yaml", "revision", "fields"}
+    GET  /admin/api/procedures?q=&sector=&level=&verified=&unverified=&tier=   list with filters
+    GET  /admin/api/procedures/{id}      {"id", "yaml", "revision", "fields", "portal"}
     GET  /admin/api/file?path=flows.yaml {"file", "yaml", "revision"}  (any content file)
     POST /admin/api/validate             {"file", "yaml"} -> {"ok", "problems"}
     POST /admin/api/form                 {"id", "yaml", "changes"} -> {"yaml", "ok", "problems"}
@@ -38,7 +38,7 @@ from api.routes.admin_content import (
     today,
     with_file,
 )
-from bot.admin.catalogue_views import STALE_DAYS, list_procedures, stale_procedures
+from bot.admin.catalogue_views import STALE_DAYS, list_procedures, portal_differences, stale_procedures
 from bot.admin.content_set import FLOWS, is_content_path, procedure_path, sha_of
 from bot.admin.diffing import files_diff
 from bot.admin.form_fields import UnknownField
@@ -72,10 +72,11 @@ async def procedures(
     level: Annotated[int | None, Query(ge=2, le=4)] = None,
     verified: Literal["stale", "never", "ok"] | None = None,
     unverified: Literal["yes", "no"] | None = None,
+    tier: Literal["curated", "portal", "all"] = "curated",
 ) -> dict[str, Any]:
     content = await served(admin)
     has_unverified = None if unverified is None else unverified == "yes"
-    return list_procedures(content.catalogue, today(), q, sector, level, verified, has_unverified)
+    return list_procedures(content.catalogue, today(), q, sector, level, verified, has_unverified, tier=tier)
 
 
 @router.get("/admin/api/procedures/{procedure_id}")
@@ -84,7 +85,8 @@ async def procedure(procedure_id: str, _user: VolunteerUser, admin: AdminDep) ->
     revision, text = await current_text(admin, path)
     parsed, _problems = admin.revisions.checker.procedure(path, text)
     fields = parsed.model_dump(mode="json") if parsed is not None else None
-    return {"id": procedure_id, "yaml": text, "revision": revision, "fields": fields}
+    portal = portal_differences((await served(admin)).catalogue, parsed) if parsed is not None else None
+    return {"id": procedure_id, "yaml": text, "revision": revision, "fields": fields, "portal": portal}
 
 
 @router.get("/admin/api/file")

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from bot.admin.portal_diff import differences
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.text import fold
 
 STALE_DAYS = 180  # facts older than this are due for checking (fees and rules change every few months)
 
 Verified = Literal["stale", "never", "ok"]
+Tier = Literal["curated", "portal", "all"]
+LIST_LIMIT = 300  # rows one list shows; the portal tier has thousands: search narrows it
 
 
 def _days_since(procedure: Procedure, today: dt.date) -> int | None:
@@ -43,6 +46,20 @@ def summary(procedure: Procedure) -> dict[str, Any]:
         "level": procedure.level,
         "last_verified": procedure.last_verified.isoformat() if procedure.last_verified else None,
         "unverified": list(procedure.unverified),
+        "tier": procedure.tier,
+    }
+
+
+def portal_differences(catalogue: Catalogue, procedure: Procedure) -> dict[str, Any] | None:
+    """The curated procedure's portal page and where the two differ; None without a page."""
+    entry = catalogue.portal_entry(procedure.code) if procedure.tier == "curated" else None
+    if entry is None or entry.portal_page is None:
+        return None
+    return {
+        "id": entry.id,
+        "url": entry.portal_page.url,
+        "captured": entry.portal_page.captured,
+        "differences": differences(procedure, entry),
     }
 
 
@@ -55,11 +72,14 @@ def list_procedures(
     verified: Verified | None = None,
     unverified: bool | None = None,
     stale_days: int = STALE_DAYS,
+    tier: Tier = "curated",
 ) -> dict[str, Any]:
-    """{"items": [...], "sectors": [...]}: the matching procedures by name; every sector, for the filter."""
+    """{"items": [...], "sectors": [...], "total": n}: the matching procedures by name (at most LIST_LIMIT);
+    every sector of the tier, for the filter."""
     words = fold(q or "").split()
     items = []
-    for procedure in catalogue.procedures():
+    shown = [p for p in catalogue.procedures() if tier == "all" or p.tier == tier]
+    for procedure in shown:
         if words and not all(word in _haystack(procedure) for word in words):
             continue
         if sector and procedure.sector != sector:
@@ -72,16 +92,24 @@ def list_procedures(
             continue
         items.append(procedure)
     items.sort(key=lambda p: (fold(p.name), p.id))
-    sectors = sorted({p.sector for p in catalogue.procedures()}, key=lambda s: (fold(s), s))
-    return {"items": [summary(p) for p in items], "sectors": sectors}
+    sectors = sorted({p.sector for p in shown}, key=lambda s: (fold(s), s))
+    return {"items": [summary(p) for p in items[:LIST_LIMIT]], "sectors": sectors, "total": len(items)}
 
 
 def stale_procedures(
     catalogue: Catalogue, today: dt.date, stale_days: int = STALE_DAYS
 ) -> list[dict[str, Any]]:
-    """Never verified first, then the longest unverified; only those past `stale_days`."""
-    due = [p for p in catalogue.procedures() if verification(p, today, stale_days) != "ok"]
-    due.sort(key=lambda p: (p.last_verified is not None, p.last_verified or dt.date.min, fold(p.name)))
+    """What needs checking: never verified first, then the longest unverified past `stale_days`, and any
+    procedure that differs from its national portal page however recently it was checked."""
+    rows = [(p, portal_differences(catalogue, p)) for p in catalogue.curated()]
+    due = [
+        (p, portal)
+        for p, portal in rows
+        if verification(p, today, stale_days) != "ok" or (portal is not None and portal["differences"])
+    ]
+    due.sort(
+        key=lambda d: (d[0].last_verified is not None, d[0].last_verified or dt.date.min, fold(d[0].name))
+    )
     return [
         {
             "id": p.id,
@@ -89,6 +117,7 @@ def stale_procedures(
             "last_verified": p.last_verified.isoformat() if p.last_verified else None,
             "days": _days_since(p, today),
             "unverified": list(p.unverified),
+            "portal": portal,
         }
-        for p in due
+        for p, portal in due
     ]

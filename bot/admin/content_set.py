@@ -1,8 +1,9 @@
 """A set of content files, {path: YAML text}, checked and built as one `Content`.
 
 The paths are those of a revision (and of an exported folder): procedures/<id>.yaml, flows.yaml, and
-optionally lexicon.yaml and outreach.yaml. Problems name these paths, so an official sees the same file
-name in the admin pages, in `motcua import` and in git.
+optionally lexicon.yaml, outreach.yaml and portal.json (the portal tier, from `motcua portal import`).
+Problems name these paths, so an official sees the same file name in the admin pages, in `motcua import`
+and in git.
 
 Parsing YAML in pure Python is the slow part (about two seconds for the whole catalogue), and a publish
 changes one file, so parsed files are cached by (path, SHA-256 of the text): the next check of a set
@@ -27,9 +28,10 @@ from bot.errors import ContentInvalid, Problem
 from bot.flows_file import validate_flows
 from bot.loading import catalogue_problems, parse_procedure, validate_model
 from bot.outreach.texts import OutreachTexts
+from bot.portal.tier import TIER_FILE, load_tier
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
 
-FLOWS, LEXICON, OUTREACH = "flows.yaml", "lexicon.yaml", "outreach.yaml"
+FLOWS, LEXICON, OUTREACH, PORTAL = "flows.yaml", "lexicon.yaml", "outreach.yaml", TIER_FILE
 PROCEDURES = "procedures"
 _PROCEDURE_PATH = re.compile(r"^procedures/(" + ID_PATTERN.strip("^$") + r")\.yaml$")
 CACHE_SIZE = 1024
@@ -51,7 +53,7 @@ def procedure_id_of(path: str) -> str | None:
 
 
 def is_content_path(path: str) -> bool:
-    return path in (FLOWS, LEXICON, OUTREACH) or procedure_id_of(path) is not None
+    return path in (FLOWS, LEXICON, OUTREACH, PORTAL) or procedure_id_of(path) is not None
 
 
 def normalise_text(text: str) -> str:
@@ -102,10 +104,19 @@ class ContentChecker:
 
     def build(self, files: Files) -> Built:
         """The set as `Content`; raises ContentInvalid listing every problem."""
+        # With the portal tier the search index takes a second or two to build: a process that builds the
+        # same set again (several apps in tests, a worker re-reading its revision) reuses the first.
+        key = ("built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items()))))
+        cached = self._cache.get(key) if PORTAL in files else None
+        if isinstance(cached, Built):
+            return cached
         catalogue, lexicon, flows, outreach, problems = self._load(files)
         if problems or catalogue is None or flows is None:
             raise ContentInvalid(problems)
-        return Built(Content.build(catalogue, lexicon, flows), outreach)
+        built = Built(Content.build(catalogue, lexicon, flows), outreach)
+        if PORTAL in files:
+            self._cache.put(key, built)
+        return built
 
     def procedure(self, path: str, text: str) -> tuple[Procedure | None, list[Problem]]:
         """One procedure file on its own (shape and its own rules), as the preview needs it."""
@@ -121,7 +132,8 @@ class ContentChecker:
                 path,
                 1,
                 "(file)",
-                "not a content file: use procedures/<id>.yaml, flows.yaml, lexicon.yaml or outreach.yaml",
+                "not a content file: use procedures/<id>.yaml, flows.yaml, lexicon.yaml, outreach.yaml"
+                " or portal.json",
             )
             for path in files
             if not is_content_path(path)
@@ -141,6 +153,12 @@ class ContentChecker:
             if doc is not None:
                 flows, found = validate_flows(doc, catalogue)
                 problems.extend(found)
+        if PORTAL in files and catalogue is not None:
+            # Flows are checked against the curated tier; the portal card's length is checked per entry by
+            # the tier's own tests (checking ~2,700 procedures here would slow every publish).
+            portal, found_in_tier = load_tier(files[PORTAL], PORTAL)
+            problems.extend(found_in_tier)
+            catalogue = catalogue.with_portal(portal)
         return catalogue, lexicon, flows, outreach, sorted(problems, key=lambda p: (p.file, p.line, p.field))
 
     def _catalogue(self, files: Files, problems: list[Problem]) -> Catalogue | None:

@@ -1,15 +1,15 @@
 """Content files on disk <-> the {path: text} sets that revisions hold.
 
 A content folder has the layout of the checkout: procedures/<id>.yaml, flows.yaml, lexicon.yaml,
-outreach.yaml. `motcua export DIR` writes one; `motcua import DIR` reads one; the first start reads the
-files the settings name (which need not share a folder).
+outreach.yaml, portal.json. `motcua export DIR` writes one; `motcua import DIR` reads one; the first start
+reads the files the settings name (which need not share a folder).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.admin.content_set import FLOWS, LEXICON, OUTREACH, PROCEDURES, Files
+from bot.admin.content_set import FLOWS, LEXICON, OUTREACH, PORTAL, PROCEDURES, Files
 from bot.config import Settings
 from bot.errors import ContentInvalid, Problem
 
@@ -23,14 +23,16 @@ def _read(path: Path, name: str, files: Files, problems: list[Problem]) -> None:
         problems.append(Problem(name, 1, "(file)", f"cannot be read: {err.strerror}"))
 
 
-def read_files(procedures_dir: Path, flows: Path, lexicon: Path | None, outreach: Path | None) -> Files:
-    """The content set from these places; the lexicon and outreach files are optional."""
+def read_files(
+    procedures_dir: Path, flows: Path, lexicon: Path | None, outreach: Path | None, portal: Path | None = None
+) -> Files:
+    """The content set from these places; the lexicon, outreach and portal tier files are optional."""
     files: Files = {}
     problems: list[Problem] = []
     for path in sorted(procedures_dir.glob("*.yaml")):
         _read(path, f"{PROCEDURES}/{path.name}", files, problems)
     _read(flows, FLOWS, files, problems)
-    for optional, name in ((lexicon, LEXICON), (outreach, OUTREACH)):
+    for optional, name in ((lexicon, LEXICON), (outreach, OUTREACH), (portal, PORTAL)):
         if optional is not None and optional.exists():
             _read(optional, name, files, problems)
     if problems:
@@ -41,14 +43,20 @@ def read_files(procedures_dir: Path, flows: Path, lexicon: Path | None, outreach
 def settings_files(settings: Settings) -> Files:
     """What the first start imports: the files MOTCUA_CATALOGUE_DIR and MOTCUA_FLOWS_FILE name."""
     return read_files(
-        settings.catalogue_dir, settings.flows_file, settings.lexicon_file, settings.outreach_file
+        settings.catalogue_dir,
+        settings.flows_file,
+        settings.lexicon_file,
+        settings.outreach_file,
+        settings.portal_file,
     )
 
 
 def folder_files(folder: Path) -> Files:
     if not folder.is_dir():
         raise ContentInvalid([Problem(str(folder), 1, "(folder)", "no such folder")])
-    return read_files(folder / PROCEDURES, folder / FLOWS, folder / LEXICON, folder / OUTREACH)
+    return read_files(
+        folder / PROCEDURES, folder / FLOWS, folder / LEXICON, folder / OUTREACH, folder / PORTAL
+    )
 
 
 def write_folder(folder: Path, files: Files) -> list[str]:

@@ -1,4 +1,5 @@
-"""The chat simulator of the editor: run the engine on the served content with one draft procedure.
+"""The chat simulator of the editor: run the engine on the served content's curated procedures with one
+draft procedure.
 
 Nothing is stored: the page keeps the conversation state and sends it back with each message. Building
 a search index for a draft takes a moment, so the last few drafts' contents are kept (keyed by the
@@ -33,7 +34,9 @@ class PreviewCache:
             if cached is not None:
                 self._items.move_to_end(key)
                 return cached
-        others = [p for p in base.catalogue.procedures() if p.id != draft.id]
+        # The curated tier only: an index over the ~2,700 portal procedures takes seconds to build, and the
+        # simulator is there to try the draft, not the portal's entries.
+        others = [p for p in base.catalogue.curated() if p.id != draft.id]
         content = Content.build(Catalogue([*others, draft]), base.lexicon, base.flows)
         with self._lock:
             self._items[key] = content

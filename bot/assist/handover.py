@@ -1,6 +1,7 @@
 """What the volunteer shows the citizen: links (and QR codes) to continue the same procedure on the
 citizen's own phone. The links name only the procedure; the citizen opens them from their own Zalo,
-Telegram or browser, so no message, number or name of theirs ever goes through the volunteer's account.
+Telegram, Messenger or browser, so no message, number or name of theirs goes through the volunteer's
+account.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from bot.outreach.qr import qr_svg
 
 
 def handover_links(links: BotLinks, procedure_id: str) -> list[dict[str, Any]]:
-    """Each link that can work on a phone (web short URL, Telegram deep link, Zalo OA), with its QR SVG."""
+    """Each link that can work on a phone (web short URL, Telegram and m.me deep links, Zalo OA), with
+    its QR SVG."""
     return [
         {
             "channel": link.channel.value,

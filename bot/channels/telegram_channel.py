@@ -18,6 +18,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.channels.base import InboundMessage, Sender
+from bot.channels.redact import hide_token_from_http_logs
 from bot.channels.telegram_mapping import CHANNEL, ParsedUpdate, map_update
 from bot.channels.telegram_sender import TelegramSender
 from bot.config import Settings
@@ -37,26 +38,6 @@ class InboxService(Protocol):
 
     async def accept(self, msg: InboundMessage) -> bool: ...
     def register_sender(self, sender: Sender) -> None: ...
-
-
-class RedactToken(logging.Filter):
-    """httpx logs every request URL at INFO, and the Bot API puts the bot token in the URL."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), ()
-        return True
-
-
-def hide_token_from_http_logs(token: str) -> None:
-    httpx_log = logging.getLogger("httpx")
-    if not any(isinstance(f, RedactToken) and f.token == token for f in httpx_log.filters):
-        httpx_log.addFilter(RedactToken(token))
 
 
 def build_application(

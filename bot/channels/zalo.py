@@ -13,16 +13,14 @@ refreshed once (zalo_tokens.py) and the message resent.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
 
+from bot.channels.parts import ResumePoints
 from bot.channels.zalo_events import CHANNEL
 from bot.channels.zalo_render import CONTINUATION, render_reply
 from bot.channels.zalo_tokens import SecretStore, ZaloTokens
@@ -40,7 +38,6 @@ OUTSIDE_WINDOW = frozenset({-230, -232})  # the citizen has not written to the O
 NIGHT = -234  # this message type may not be sent between 22:00 and 06:00
 PERMANENT = frozenset({-201, -213, -227, -233, -240})  # bad field, not a follower, banned, bad type, v2 API
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # no daylight saving time
-MAX_REMEMBERED = 1024
 
 
 def classify(code: int, message: str, *, rate_limit_backoff: float, now: dt.datetime) -> ChannelError | None:
@@ -96,23 +93,11 @@ class ZaloSender:
         self.rate_limit_backoff, self.rate_limit_cap = rate_limit_backoff, rate_limit_cap
         self._rate_limited_streak = 0
         self._clock = clock
-        # A long reply is several Zalo messages. When part k fails, a retry resumes at part k instead of
-        # sending the citizen parts 1..k-1 again. In memory only: after a restart a part may repeat.
-        self._resume_at: OrderedDict[str, int] = OrderedDict()
+        self._parts = ResumePoints()  # a retried long reply resumes at the part that failed (parts.py)
 
     async def send(self, user_id: str, reply: dict[str, Any]) -> None:
         bodies = render_reply(user_id, Reply.from_json(reply), continuation=self.continuation)
-        key = _reply_key(user_id, reply)
-        first = self._resume_at.pop(key, 0)
-        for index in range(first, len(bodies)):
-            try:
-                await self._deliver(bodies[index])
-            except ChannelRejected:
-                raise  # never retried, nothing to resume
-            except BaseException:
-                if index:
-                    self._remember(key, index)
-                raise
+        await self._parts.send_parts(user_id, reply, bodies, self._deliver)
 
     async def aclose(self) -> None:
         """Nothing to release: the HTTP client belongs to the app, which closes it."""
@@ -157,16 +142,6 @@ class ZaloSender:
         if not isinstance(code, int) or isinstance(code, bool):
             raise ChannelError(CHANNEL, "bad-answer", f"Zalo's error code is not a number: {code!r}")
         return code, str(answer.get("message") or "")
-
-    def _remember(self, key: str, index: int) -> None:
-        self._resume_at[key] = index
-        while len(self._resume_at) > MAX_REMEMBERED:
-            self._resume_at.popitem(last=False)
-
-
-def _reply_key(user_id: str, reply: dict[str, Any]) -> str:
-    canonical = json.dumps(reply, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{user_id}\n{canonical}".encode()).hexdigest()
 
 
 class _HasStore(Protocol):

@@ -56,8 +56,8 @@ class Match:
     id: str
     name: str
     score: int  # 0..100
-    code: str | None = None
-    tier: str = "curated"
+    code: str | None = None  # the national code (1.001193), when the procedure has one
+    tier: str = "curated"  # "curated" (procedures/) or "portal" (portal.json)
     kind: Kind = "procedure"
 
 
@@ -118,7 +118,7 @@ class ProcedureIndex:
         specs = topics or []
         worded, _ = TopicFinder.split(specs, reader)
         index = build_index(catalogue, lexicon, reader, worded)
-        about = {p.id: (p.code, str(getattr(p, "tier", "curated"))) for p in catalogue.procedures()}
+        about: dict[str, tuple[str | None, str]] = {p.id: (p.code, p.tier) for p in catalogue.procedures()}
         priors = {p.id: factor for p in catalogue.procedures() if (factor := prior(p)) != 1.0}
         return cls(index, reader, about, specs, priors)
 

@@ -23,13 +23,12 @@ CITIZENS = frozenset({"citizen", "foreigner"})
 
 
 def prior(procedure: Procedure) -> float:
-    if getattr(procedure, "tier", "curated") != "portal":
+    if procedure.tier != "portal":
         return 1.0
     factor = PORTAL
     if procedure.agency.level == AgencyLevel.BO:
         factor *= MINISTRY
-    page = getattr(procedure, "portal_page", None)
-    filers = set(getattr(page, "filers", ()) or ())
+    filers = set(procedure.portal_page.filers) if procedure.portal_page is not None else set()
     if filers and not filers & CITIZENS:
         factor *= NOT_FOR_CITIZENS
     return factor

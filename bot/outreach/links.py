@@ -2,8 +2,8 @@
 
 A printed link cannot be fixed after the fact, so a link is only built when its setting is set and can
 work on a citizen's phone: the web address must be public (not 127.0.0.1, not a private network), the
-Telegram username must be a valid one. Anything left out is reported in `skipped` (for the operator,
-in English) instead of being printed broken.
+Telegram username and the Messenger page name must be valid ones. Anything left out is reported in
+`skipped` (for the operator, in English) instead of being printed broken.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from urllib.parse import quote, urlsplit
 from bot.config import Settings
 
 _TELEGRAM_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
+# A Facebook page's username: letters, digits and periods (at least 5); m.me also takes the page's id.
+_MESSENGER_PAGE = re.compile(r"^[A-Za-z0-9.]{5,50}$")
 
 
 class Channel(StrEnum):
     WEB = "web"
     TELEGRAM = "telegram"
     ZALO = "zalo"
+    MESSENGER = "messenger"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class BotLinks:
     web_base: str | None  # public base URL without a trailing slash
     telegram_username: str | None
     zalo_oa: str | None
+    messenger_page: str | None = None  # the page's m.me name
     skipped: tuple[str, ...] = ()
 
     @classmethod
@@ -77,7 +81,13 @@ class BotLinks:
             zalo = None
         elif zalo is None:
             skipped.append("Zalo link left out: MOTCUA_ZALO_OA_LINK is unset")
-        return cls(web, username, zalo, tuple(skipped))
+        page = (settings.messenger_page or "").strip().removeprefix("https://m.me/").strip("/@") or None
+        if page is not None and not _MESSENGER_PAGE.match(page):
+            skipped.append("Messenger links left out: MOTCUA_MESSENGER_PAGE is not a page name")
+            page = None
+        elif page is None:
+            skipped.append("Messenger links left out: MOTCUA_MESSENGER_PAGE is unset")
+        return cls(web, username, zalo, page, tuple(skipped))
 
     def short_url(self, procedure_id: str) -> str | None:
         """The web chat, opened at this procedure (GET /p/<id> redirects to /?p=<id>)."""
@@ -90,14 +100,22 @@ class BotLinks:
         base = f"https://t.me/{self.telegram_username}"
         return f"{base}?start={quote(procedure_id, safe='')}" if procedure_id else base
 
+    def messenger(self, procedure_id: str | None = None) -> str | None:
+        """The page's Messenger thread; with an id, `?ref=<id>` opens the bot at that procedure."""
+        if not self.messenger_page:
+            return None
+        base = f"https://m.me/{self.messenger_page}"
+        return f"{base}?ref={quote(procedure_id, safe='')}" if procedure_id else base
+
     def web_home(self) -> str | None:
         return f"{self.web_base}/" if self.web_base else None
 
     def for_procedure(self, procedure_id: str) -> list[ChannelLink]:
-        """Every printable link to the bot at this procedure: web, Telegram, then Zalo."""
+        """Every printable link to the bot at this procedure: web, Telegram, Messenger, then Zalo."""
         links = [
             ChannelLink(Channel.WEB, self.short_url(procedure_id) or "", True),
             ChannelLink(Channel.TELEGRAM, self.telegram(procedure_id) or "", True),
+            ChannelLink(Channel.MESSENGER, self.messenger(procedure_id) or "", True),
             ChannelLink(Channel.ZALO, self.zalo_oa or "", False),
         ]
         return [link for link in links if link.url]
@@ -107,9 +125,10 @@ class BotLinks:
         links = [
             ChannelLink(Channel.WEB, self.web_home() or "", False),
             ChannelLink(Channel.TELEGRAM, self.telegram() or "", False),
+            ChannelLink(Channel.MESSENGER, self.messenger() or "", False),
             ChannelLink(Channel.ZALO, self.zalo_oa or "", False),
         ]
         return [link for link in links if link.url]
 
-    def cache_key(self) -> tuple[str | None, str | None, str | None]:
-        return (self.web_base, self.telegram_username, self.zalo_oa)
+    def cache_key(self) -> tuple[str | None, ...]:
+        return (self.web_base, self.telegram_username, self.zalo_oa, self.messenger_page)

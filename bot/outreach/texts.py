@@ -95,6 +95,7 @@ class Channels(_Strict):
     web: Text
     telegram: Text
     zalo: Text
+    messenger: Text
     zalo_hint: ShortNameText  # Zalo OA links carry no payload
 
 

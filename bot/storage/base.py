@@ -36,7 +36,7 @@ def utcnow() -> dt.datetime:
 
 @dataclass(frozen=True, slots=True)
 class ConversationKey:
-    channel: str  # "web", "zalo", "telegram", "cli"
+    channel: str  # "web", "zalo", "telegram", "messenger", "cli"
     user_id: str
 
     def __str__(self) -> str:

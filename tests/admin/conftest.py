@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.storage.database import sync_url
 from tests.admin.support import Staff, add_staff, admin_app
 from tests.conftest import pg_schema_url
@@ -52,7 +52,15 @@ class AdminKit:
 
 @pytest.fixture(scope="module")
 def kit(module_database_url: str) -> Iterator[AdminKit]:
-    settings = load_settings(database_url=module_database_url, public_base_url="https://motcua.example.vn")
+    # The curated files only: these tests are about editing them (tests/admin/test_portal_*.py add the tier).
+    settings = load_settings(
+        database_url=module_database_url, public_base_url="https://motcua.example.vn", portal_file=None
+    )
+    yield from admin_kit(settings)
+
+
+def admin_kit(settings: Settings) -> Iterator[AdminKit]:
+    """The app on these settings, with an official, a volunteer and an admin signed up."""
     with TestClient(admin_app(settings)) as client:
         yield AdminKit(
             client,

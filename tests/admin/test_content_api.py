@@ -41,7 +41,7 @@ def test_the_list_searches_without_accents_and_filters(kit: AdminKit) -> None:
     items = everything["items"]
     assert len(items) == len(list(DISK.glob("*.yaml")))  # type: ignore[arg-type]
     assert "Hộ tịch" in everything["sectors"]  # type: ignore[operator]
-    assert set(items[0]) == {"id", "code", "name", "sector", "level", "last_verified", "unverified"}  # type: ignore[index]
+    assert set(items[0]) == {"id", "code", "name", "sector", "level", "last_verified", "unverified", "tier"}  # type: ignore[index]
 
     found = {i["id"] for i in _get(kit, "/admin/api/procedures?q=khai%20sinh")["items"]}  # type: ignore[attr-defined]
     assert {"khai-sinh", "dang-ky-lai-khai-sinh"} <= found and "ho-chieu" not in found

@@ -37,7 +37,8 @@ def _official_token(url: str) -> str:
 
 @contextmanager
 def _workers(url: str, count: int) -> Iterator[list[str]]:
-    env = {**os.environ, "MOTCUA_DATABASE_URL": url}
+    # without the portal tier: this measures how soon a worker serves a revision, not the tier's index
+    env = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_PORTAL_FILE": ""}
     ports = [free_port() for _ in range(count)]
     processes = [
         subprocess.Popen(

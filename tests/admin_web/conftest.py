@@ -19,10 +19,13 @@ MakeContext = Callable[..., BrowserContext]
 
 @pytest.fixture
 def site(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
-    """The real app on a free port, as `motcua serve` builds it."""
+    """The real app on a free port, as `motcua serve` builds it, on the curated files (these tests edit
+    them; test_portal_pages.py adds a small portal tier: the whole one makes each publish rebuild a
+    2,700-procedure search index)."""
+    curated = settings.model_copy(update={"portal_file": None})
     monkeypatch.setattr(server, "create_app", wiring.wired_app)
-    with server.live_app(settings, timeout=60.0) as base:
-        yield Site(base, settings)
+    with server.live_app(curated, timeout=60.0) as base:
+        yield Site(base, curated)
 
 
 @pytest.fixture(scope="module")

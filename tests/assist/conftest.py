@@ -14,6 +14,7 @@ from tests.admin.support import Staff, add_staff, admin_app
 
 TELEGRAM_BOT = "motcua_test_bot"
 ZALO_OA = "https://zalo.me/1234567890"
+MESSENGER_PAGE = "ubndphuongdakao"
 PUBLIC_BASE = "https://motcua.example.vn"
 
 
@@ -33,6 +34,7 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistKit]:
         public_base_url=PUBLIC_BASE,
         telegram_bot_username=TELEGRAM_BOT,
         zalo_oa_link=ZALO_OA,
+        messenger_page=MESSENGER_PAGE,
     )
     with TestClient(admin_app(settings)) as client:
         yield AssistKit(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import sqlalchemy as sa
 
+from bot.outreach.pdf import PdfRenderer
 from bot.storage.tables_assist import AssistedSession
 from tests.admin.support import context, run, sign_in
-from tests.assist.conftest import PUBLIC_BASE, TELEGRAM_BOT, ZALO_OA, AssistKit
+from tests.assist.conftest import MESSENGER_PAGE, PUBLIC_BASE, TELEGRAM_BOT, ZALO_OA, AssistKit
+from tests.outreach import pdftools
+from tests.outreach.pdftools import printing
 
 CITIZEN_WORDS = ("phone", "citizen", "user", "channel", "name", "cccd", "text", "chat", "address")
 
@@ -136,3 +141,19 @@ def test_the_page_is_served_to_signed_in_staff(kit: AssistKit) -> None:
 def test_the_short_address_leads_to_the_page(kit: AssistKit) -> None:
     answer = kit.client.get("/admin/assist", follow_redirects=False)
     assert answer.status_code == 307 and answer.headers["location"] == "/admin/assist.html"
+
+
+@printing
+def test_the_handover_m_me_code_scans_to_the_procedure(kit: AssistKit, tmp_path: Path) -> None:
+    """The QR the volunteer shows, printed and read back with zbarimg as the leaflet tests do."""
+    answer = kit.client.post(
+        "/admin/api/assist/handover",
+        json={"procedure": "khai-sinh", "consent": False},
+        headers=kit.volunteer.bearer,
+    )
+    [messenger] = [link for link in answer.json()["links"] if link["channel"] == "messenger"]
+    assert messenger["url"] == f"https://m.me/{MESSENGER_PAGE}?ref=khai-sinh"
+    assert messenger["opens_procedure"] is True
+    page = f"<!doctype html><div style='width:6cm'>{messenger['qr_svg']}</div>"
+    pdf = asyncio.run(PdfRenderer().pdf(page))
+    assert pdftools.qr_codes(pdf, tmp_path) == [messenger["url"]]

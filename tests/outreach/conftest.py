@@ -14,6 +14,7 @@ from bot.outreach_file import load_outreach
 PUBLIC_BASE = "https://motcua.example.vn"
 BOT_USERNAME = "motcua_test_bot"
 ZALO_OA = "https://zalo.me/4318765432109876543"
+MESSENGER_PAGE = "ubndphuongbennghe"
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +29,12 @@ def texts() -> OutreachTexts:
 
 @pytest.fixture(scope="session")
 def linked_settings() -> Settings:
-    """Every channel a leaflet can print: public web chat, Telegram bot, Zalo OA."""
+    """Every channel a leaflet can print: public web chat, Telegram bot, Messenger page, Zalo OA."""
     return load_settings(
-        public_base_url=PUBLIC_BASE, telegram_bot_username=BOT_USERNAME, zalo_oa_link=ZALO_OA
+        public_base_url=PUBLIC_BASE,
+        telegram_bot_username=BOT_USERNAME,
+        zalo_oa_link=ZALO_OA,
+        messenger_page=MESSENGER_PAGE,
     )
 
 

@@ -143,7 +143,7 @@ def test_a_poster_has_a_card_per_procedure_and_one_code_for_the_bot(
     chosen = [catalogue[i] for i in ("khai-sinh", "thuong-tru", "can-cuoc")]
     page = poster_html(chosen, texts, links, title="Bảng tin phường Ba Đình")
     assert page.count('class="card"') == 3
-    assert page.count("<svg") == 3 + 3, "a code per card, the big one and the two other channels"
+    assert page.count("<svg") == 3 + 4, "a code per card, the big one and the three other channels"
     shown = visible(page)
     assert "Bảng tin phường Ba Đình" in shown and texts.poster.title not in shown
     for p in chosen:

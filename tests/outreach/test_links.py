@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.outreach.links import BotLinks, Channel
-from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA
+from tests.outreach.conftest import BOT_USERNAME, MESSENGER_PAGE, PUBLIC_BASE, ZALO_OA
 
 
 def test_every_channel_links_to_the_procedure(links: BotLinks) -> None:
@@ -14,7 +14,9 @@ def test_every_channel_links_to_the_procedure(links: BotLinks) -> None:
     assert got[Channel.WEB].url == f"{PUBLIC_BASE}/p/khai-sinh"
     assert got[Channel.TELEGRAM].url == f"https://t.me/{BOT_USERNAME}?start=khai-sinh"
     assert got[Channel.ZALO].url == ZALO_OA
+    assert got[Channel.MESSENGER].url == f"https://m.me/{MESSENGER_PAGE}?ref=khai-sinh"
     assert got[Channel.WEB].opens_procedure and got[Channel.TELEGRAM].opens_procedure
+    assert got[Channel.MESSENGER].opens_procedure
     assert not got[Channel.ZALO].opens_procedure, "a Zalo OA link carries no payload"
     assert links.skipped == ()
 
@@ -23,6 +25,7 @@ def test_the_bot_start_links_carry_no_procedure(links: BotLinks) -> None:
     assert [link.url for link in links.for_bot()] == [
         f"{PUBLIC_BASE}/",
         f"https://t.me/{BOT_USERNAME}",
+        f"https://m.me/{MESSENGER_PAGE}",
         ZALO_OA,
     ]
 
@@ -34,6 +37,7 @@ def test_unset_channels_are_left_out_and_said_so() -> None:
     assert links.telegram("can-cuoc") is None
     assert any("MOTCUA_TELEGRAM_BOT_USERNAME is unset" in reason for reason in links.skipped)
     assert any("MOTCUA_ZALO_OA_LINK is unset" in reason for reason in links.skipped)
+    assert any("MOTCUA_MESSENGER_PAGE is unset" in reason for reason in links.skipped)
 
 
 @pytest.mark.parametrize(
@@ -75,4 +79,24 @@ def test_the_cache_key_changes_with_every_link_setting(links: BotLinks) -> None:
     other = BotLinks.from_settings(
         load_settings(public_base_url=PUBLIC_BASE, telegram_bot_username=BOT_USERNAME)
     )
+    assert links.cache_key() != other.cache_key()
+
+
+@pytest.mark.parametrize(
+    "page", ["https://m.me/ubndphuongbennghe", "@ubndphuongbennghe", "ubndphuongbennghe/"]
+)
+def test_a_messenger_page_may_be_written_as_its_m_me_link(page: str) -> None:
+    links = BotLinks.from_settings(load_settings(messenger_page=page))
+    assert links.messenger("tam-tru") == "https://m.me/ubndphuongbennghe?ref=tam-tru"
+
+
+@pytest.mark.parametrize("page", ["ubnd phường", "a/b", "x"])
+def test_an_invalid_messenger_page_is_left_out(page: str) -> None:
+    links = BotLinks.from_settings(load_settings(messenger_page=page))
+    assert links.messenger("tam-tru") is None
+    assert any("MOTCUA_MESSENGER_PAGE is not a page name" in reason for reason in links.skipped)
+
+
+def test_the_cache_key_changes_with_the_messenger_page(links: BotLinks, linked_settings: Settings) -> None:
+    other = BotLinks.from_settings(linked_settings.model_copy(update={"messenger_page": "otherward"}))
     assert links.cache_key() != other.cache_key()

@@ -73,7 +73,7 @@ def test_a_placeholder_where_none_is_filled_in_is_refused(tmp_path: Path) -> Non
 
 
 def test_an_unmatched_brace_is_refused(tmp_path: Path) -> None:
-    _, err = _load_edited(tmp_path, '"Mẫu {form}"', '"Mẫu {form}}"')
+    _, err = _load_edited(tmp_path, '"Theo mẫu: {form}"', '"Theo mẫu: {form}}"')
     [problem] = err.problems
     assert problem.field == "leaflet.form"
     assert "brace" in problem.message

@@ -14,12 +14,14 @@ from bot.outreach.links import BotLinks
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.texts import OutreachTexts, fill
 from tests.outreach import pdftools
-from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA
+from tests.outreach.conftest import BOT_USERNAME, MESSENGER_PAGE, PUBLIC_BASE, ZALO_OA
 
 pytestmark = pdftools.needs_printing
 
-# Three kinds of leaflet: fully online and on VNeID; partly online; in person only and never verified.
-LEAFLETS = ("khai-sinh", "can-cuoc", "ket-hon-yeu-to-nuoc-ngoai")
+# Three kinds of leaflet: fully online and on VNeID; partly online; in person only.
+LEAFLETS = ("khai-sinh", "can-cuoc", "chung-thuc-ban-sao")
+# Every shipped procedure has been checked, so the never-verified leaflet is printed from a copy.
+NEVER_VERIFIED = "chung-thuc-ban-sao"
 POSTER = ("khai-sinh", "thuong-tru", "ly-lich-tu-phap", "tam-tru")
 
 
@@ -31,8 +33,9 @@ def printed(catalogue: Catalogue, texts: OutreachTexts, links: BotLinks) -> dict
         pdfs = await asyncio.gather(
             *(printer.leaflet(catalogue[i]) for i in LEAFLETS),
             printer.poster([catalogue[i] for i in POSTER]),
+            printer.leaflet(catalogue[NEVER_VERIFIED].model_copy(update={"last_verified": None})),
         )
-        return dict(zip([*LEAFLETS, "poster"], pdfs, strict=True))
+        return dict(zip([*LEAFLETS, "poster", "never-verified"], pdfs, strict=True))
 
     return asyncio.run(print_all())
 
@@ -46,6 +49,7 @@ def test_every_code_on_a_leaflet_opens_the_bot_at_its_procedure(
         [
             f"{PUBLIC_BASE}/p/{procedure_id}",
             f"https://t.me/{BOT_USERNAME}?start={procedure_id}",
+            f"https://m.me/{MESSENGER_PAGE}?ref={procedure_id}",
             ZALO_OA,
         ]
     )
@@ -76,9 +80,11 @@ def test_a_leaflet_prints_its_facts_with_diacritics_on_a5(
 def test_a_never_verified_leaflet_says_so(
     printed: dict[str, bytes], catalogue: Catalogue, texts: OutreachTexts, tmp_path: Path
 ) -> None:
-    assert catalogue["ket-hon-yeu-to-nuoc-ngoai"].last_verified is None
-    text = pdftools.text(printed["ket-hon-yeu-to-nuoc-ngoai"], tmp_path)
+    assert catalogue[NEVER_VERIFIED].channels.online is False
+    text = pdftools.text(printed["never-verified"], tmp_path)
     assert pdftools.flat(texts.leaflet.verifying) in text
+    checked = pdftools.text(printed[NEVER_VERIFIED], tmp_path)
+    assert pdftools.flat(texts.leaflet.verifying) not in checked, "a checked procedure is not said unverified"
     assert pdftools.flat(texts.leaflet.online) not in text, "filed in person only: no online section"
 
 
@@ -87,6 +93,7 @@ def test_the_poster_codes_open_each_procedure_and_the_bot(printed: dict[str, byt
     expected = [f"{PUBLIC_BASE}/p/{i}" for i in POSTER] + [
         f"{PUBLIC_BASE}/",
         f"https://t.me/{BOT_USERNAME}",
+        f"https://m.me/{MESSENGER_PAGE}",
         ZALO_OA,
     ]
     assert sorted(codes) == sorted(expected)

@@ -21,7 +21,7 @@ const S = {
   found: (n) => `${n} thủ tục khớp`,
   none: "Không tìm thấy thủ tục nào. Thử gõ cách khác, ví dụ tên giấy tờ người dân cần.",
   searching: "Đang tìm…",
-  channels: { web: "Trang web", telegram: "Telegram", zalo: "Zalo" },
+  channels: { web: "Trang web", telegram: "Telegram", zalo: "Zalo", messenger: "Messenger" },
   zaloNote: "Trên Zalo, người dân gõ tên thủ tục sau khi mở.",
   recorded: "Đã ghi nhận một lượt hỗ trợ (không lưu thông tin của người dân).",
   notRecorded: "Không ghi nhận lượt này vì người dân chưa đồng ý.",

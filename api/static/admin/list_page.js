@@ -6,8 +6,9 @@ import { describeField } from "./problems.js";
 import { startPage } from "./shell.js";
 import { LEVEL_NAMES, T } from "./strings.js";
 
-const FILTERS = ["q", "sector", "level", "verified", "unverified"];
+const FILTERS = ["q", "tier", "sector", "level", "verified", "unverified"];
 let sectorsShown = false;
+let sectorsFor = null; // the tier whose sectors the select lists
 let wantedSector = ""; // from the address bar, until the list of sectors has arrived
 let asked = 0;
 
@@ -26,9 +27,20 @@ function verifiedCell(item) {
 
 function row(item) {
   const unverified = item.unverified || [];
+  const portal = item.tier === "portal";
+  const page = portal ? "/admin/portal.html" : "/admin/procedure.html";
+  if (portal) {
+    return el("tr", {},
+      el("td", { "data-label": "Thủ tục" }, el("a", { href: page + query({ id: item.id }) }, item.name),
+        el("div", { class: "muted small" }, `Mã ${item.code}`, " · ", el("span", { class: "badge" }, T.tierNames.portal))),
+      el("td", { "data-label": "Lĩnh vực" }, item.sector || ""),
+      el("td", { "data-label": "Mức độ" }, el("span", { class: "muted" }, T.notStated)),
+      el("td", { "data-label": "Kiểm tra gần nhất" }, "—"),
+      el("td", { "data-label": "Chưa kiểm chứng" }, "—"));
+  }
   return el("tr", {},
     el("td", { "data-label": "Thủ tục" },
-      el("a", { href: "/admin/procedure.html" + query({ id: item.id }) }, item.name),
+      el("a", { href: page + query({ id: item.id }) }, item.name),
       item.code ? el("div", { class: "muted small" }, `Mã ${item.code}`) : null),
     el("td", { "data-label": "Lĩnh vực" }, item.sector || ""),
     el("td", { "data-label": "Mức độ" }, LEVEL_NAMES[item.level] || String(item.level ?? "")),
@@ -52,6 +64,12 @@ async function refresh() {
   }
   if (ticket !== asked) return; // an answer to an older search
   $("#page-status").hidden = true;
+  if (sectorsFor !== filters.tier && Array.isArray(data.sectors)) { // each tier has its own sectors
+    const select = $("#sector");
+    clear(select, el("option", { value: "" }, "Tất cả"));
+    sectorsShown = false;
+    sectorsFor = filters.tier;
+  }
   if (!sectorsShown && Array.isArray(data.sectors)) {
     const select = $("#sector");
     for (const sector of data.sectors) select.appendChild(el("option", { value: sector }, sector));
@@ -60,7 +78,9 @@ async function refresh() {
   }
   const items = data.items || [];
   clear($("#list tbody"), items.map(row));
-  $("#count").textContent = items.length ? T.countProcedures(items.length) : T.noResults;
+  const total = data.total ?? items.length;
+  $("#count").textContent = !items.length ? T.noResults
+    : items.length < total ? T.countShown(items.length, total) : T.countProcedures(items.length);
 }
 
 async function main() {
@@ -70,6 +90,7 @@ async function main() {
   wantedSector = params.get("sector") || "";
   $("#filters").addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
   $("#q").addEventListener("input", debounce(refresh, 300));
+  $("#tier").addEventListener("change", () => { $("#sector").value = ""; wantedSector = ""; }); // before refresh
   for (const name of FILTERS.slice(1)) $("#" + name).addEventListener("change", refresh);
   await refresh();
 }

@@ -2,9 +2,10 @@
 // types, previewed in the chat simulator, published with a comment. The draft is the single truth: the form
 // edits it through /form, the YAML editor edits it directly, and both show the same server problems.
 import { api, query } from "./api.js";
-import { $, announce, debounce, formatDate, formatDateTime, minutesSince, showStatus } from "./dom.js";
+import { $, announce, clear, debounce, el, formatDate, formatDateTime, minutesSince, showStatus } from "./dom.js";
 import { dropDraft, loadDraft, saveDraft } from "./drafts.js";
 import { QuickForm } from "./procedure_form.js";
+import { differencesView } from "./portal_diff.js";
 import { describeField, problemText, renderProblemList } from "./problems.js";
 import { canEdit, startPage } from "./shell.js";
 import { Simulator } from "./simulator.js";
@@ -15,7 +16,7 @@ import { YamlEditor } from "./yaml_editor.js";
 const params = new URLSearchParams(location.search);
 const id = params.get("id") || "";
 const file = `procedures/${id}.yaml`;
-const s = { published: "", base: null, draft: "", problems: [], checked: null, previewed: null, mode: "form", me: null };
+const s = { published: "", base: null, draft: "", problems: [], checked: null, previewed: null, mode: "form", me: null, fresh: false };
 
 const editor = new YamlEditor($("#yaml"), {
   onChange: (yaml) => setDraft(yaml, { fromEditor: true }),
@@ -234,13 +235,33 @@ function showRevision() {
   badge.textContent = T.revision(s.base);
 }
 
+// A procedure adopted from the national portal has no file yet: its draft (saved by portal_page.js) is all.
+async function fetchProcedure() {
+  try {
+    return await api(`procedures/${encodeURIComponent(id)}`);
+  } catch (err) {
+    const saved = loadDraft(id);
+    if (err.status !== 404 || !params.get("adopt") || !saved) throw err;
+    s.fresh = true;
+    return { yaml: "", revision: saved.base_revision, fields: readYaml(saved.yaml) || {}, portal: null };
+  }
+}
+
+function showPortal(portal) {
+  $("#portal-card").hidden = !portal;
+  if (portal) clear($("#portal-diff"), differencesView(portal));
+  $("#portal-heading").textContent = portal && !portal.differences.length ? T.portalSide : T.portalDiffers;
+}
+
 async function load() {
-  const proc = await api(`procedures/${encodeURIComponent(id)}`);
+  const proc = await fetchProcedure();
   const f = proc.fields || {};
+  showPortal(proc.portal);
   s.published = proc.yaml;
   s.base = proc.revision;
   document.title = `${f.name || id} · Một Cửa`;
   $("#title").textContent = f.name || id;
+  if (s.fresh) $("#revision").after(el("span", { class: "badge badge--warn" }, T.newProcedure));
   $("#code").hidden = !f.code;
   $("#code").textContent = f.code ? `Mã ${f.code}` : "";
   $("#file-name").textContent = file;
@@ -271,6 +292,11 @@ async function startDraft() {
     $("#comment").value = T.aliasComment(alias);
     return out.yaml;
   }
+  if (saved && s.fresh) { // adopted from the portal: say what is left to do
+    $("#draft-text").textContent = T.adoptDraft;
+    $("#comment").value = T.adoptComment((readYaml(saved.yaml) || {}).code || "");
+    return saved.yaml;
+  }
   if (saved && saved.yaml !== s.published) {
     s.base = saved.base_revision ?? s.base; // publish will tell if the file changed since the draft began
     $("#draft-text").textContent = T.draftRestored(formatDateTime(saved.saved_at));
@@ -281,6 +307,7 @@ async function startDraft() {
 
 $("#discard").addEventListener("click", async () => {
   dropDraft(id);
+  if (s.fresh && params.get("adopt")) { location.href = "/admin/portal.html" + query({ id: params.get("adopt") }); return; }
   $("#draft-text").textContent = "";
   await load();
   setDraft(s.published);

@@ -19,7 +19,9 @@ export const STATUS_NAMES = { waiting: "Đang chờ", active: "Đang hỗ trợ"
 
 export const WHO_NAMES = { citizen: "Người dân", bot: "Bot", person: "Cán bộ" };
 
-export const CHANNEL_NAMES = { web: "Trang web", zalo: "Zalo", telegram: "Telegram", cli: "Dòng lệnh" };
+export const CHANNEL_NAMES = {
+  web: "Trang web", zalo: "Zalo", telegram: "Telegram", messenger: "Messenger", cli: "Dòng lệnh",
+};
 
 // Field paths of a procedure, in words an official knows. Used in error messages and in the form.
 export const FIELD_NAMES = {
@@ -180,6 +182,34 @@ export const T = {
   updatedAt: (t) => `Cập nhật lúc ${t}`,
   procedureLabel: "Thủ tục",
   wardLabel: "Phường/xã",
+
+  // The national portal's procedures (portal tier) and where a curated one differs from its page
+  tierNames: { curated: "Có hướng dẫn", portal: "Cổng DVCQG" },
+  countShown: (shown, total) => `Hiện ${shown} trên ${total} thủ tục. Gõ tên hoặc mã để thu hẹp.`,
+  portalCaptured: (when) => `Theo trang Cổng Dịch vụ công quốc gia, bản thu thập ${when}`,
+  portalDiffers: "Khác với Cổng DVCQG",
+  portalSame: "Khớp với trang Cổng DVCQG ở lệ phí, thời gian, cách nộp, mức độ, cấp cơ quan và số giấy tờ.",
+  portalNoPage: "Chưa có trang Cổng DVCQG để đối chiếu (thủ tục chưa có mã quốc gia hoặc Cổng chưa có).",
+  portalOpen: "Mở trang trên Cổng DVCQG",
+  portalFacts: "Xem dữ liệu Cổng trong Một Cửa",
+  ourSide: "Danh mục Một Cửa",
+  portalSide: "Cổng DVCQG",
+  diffFields: {
+    fee: "Lệ phí", time: "Thời gian giải quyết", channels: "Cách nộp", level: "Mức độ trực tuyến",
+    agency_level: "Cấp cơ quan", documents: "Giấy tờ",
+  },
+  channelNames: { online: "Trực tuyến", post: "Bưu chính", in_person: "Trực tiếp" },
+  agencyLevels: { "xã": "Cấp xã", "tỉnh": "Cấp tỉnh", "bộ": "Cấp bộ", "khác": "Cơ quan khác" },
+  portalOnline: { online: "Nộp trực tuyến được", offline: "Không có nộp trực tuyến" },
+  documentsCount: (n) => `${n} giấy tờ`,
+  notStated: "Trang Cổng không ghi rõ",
+  adopt: "Đưa vào danh mục có hướng dẫn",
+  adoptHint: "Tạo bản nháp điền sẵn thông tin của Cổng. Bạn viết tên ngắn, tóm tắt, cách gọi khác và các bước nộp trực tuyến, đối chiếu lại rồi đăng.",
+  adoptedAlready: (id) => `Thủ tục này đã có trong danh mục có hướng dẫn (${id}).`,
+  adoptDraft: "Bản nháp tạo từ trang Cổng DVCQG: hãy bổ sung tên ngắn, tóm tắt, cách gọi khác và các bước nộp trực tuyến, rồi đăng.",
+  adoptComment: (code) => `Đưa thủ tục ${code} từ Cổng DVCQG vào danh mục có hướng dẫn`,
+  newProcedure: "Thủ tục mới (chưa đăng)",
+  formCount: (originals, copies) => [originals ? `${originals} bản chính` : "", copies ? `${copies} bản sao` : ""].filter(Boolean).join(", "),
 
   // Login
   linkInvalid: "Đường dẫn đăng nhập không đúng, đã dùng rồi hoặc đã hết hạn. Xin quản trị viên một đường dẫn mới.",
