@@ -1,8 +1,9 @@
 """`motcua user ...`, `motcua export DIR`, `motcua import DIR`: accounts and content from the terminal.
 
-    motcua user add --role official --name "Nguyễn Văn A" [--ward "Phường Bến Nghé"]
-        prints the one-time login link ({public_base_url}/admin/login?token=...)
-    motcua user list | user disable ID | user link ID | user token ID [--label L]
+    motcua user add --role official --name "Nguyễn Văn A" [--ward "Phường Bến Nghé"] [--base-url URL]
+        prints the one-time login link ({public_base_url or --base-url}/admin/login?token=...); a
+        volunteer's --ward must be a queue of flows.yaml's handoff section (bot/admin/wards.py)
+    motcua user list | user disable ID | user link ID [--base-url URL] | user token ID [--label L]
     motcua export DIR              the published content as files (procedures/, flows.yaml, ...)
     motcua import DIR [--comment]  those files as a new revision, after validation
 
@@ -24,6 +25,7 @@ from bot.admin.auth import Role
 from bot.admin.content_manager import INITIAL_COMMENT
 from bot.admin.disk import folder_files, settings_files, write_folder
 from bot.admin.revisions import Revisions
+from bot.admin.wards import known_wards, volunteer_ward
 from bot.config import Settings
 from bot.errors import ContentInvalid, Problem
 from bot.storage.sql import SqlStore
@@ -31,6 +33,14 @@ from bot.storage.sql import SqlStore
 ADMIN_COMMANDS = ("user", "export", "import")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 IMPORT_COMMENT = "Nhập bằng lệnh motcua import"  # officials read it in the history
+BASE_URL_HELP = (
+    "the address the server answers on, e.g. http://127.0.0.1:8080 (default MOTCUA_PUBLIC_BASE_URL)"
+)
+UNSET_BASE = (
+    "MOTCUA_PUBLIC_BASE_URL is not set, so this link assumes the server at {base} "
+    "(`motcua serve`'s default); if it runs on another address or port, "
+    "set MOTCUA_PUBLIC_BASE_URL or pass --base-url"
+)
 
 
 def add_admin_commands(sub: Any) -> None:
@@ -40,6 +50,7 @@ def add_admin_commands(sub: Any) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--name", required=True)
     add.add_argument("--ward", default=None, help="the ward or agency whose handoffs a volunteer takes")
+    add.add_argument("--base-url", default=None, help=BASE_URL_HELP)
     actions.add_parser("list", help="list the accounts")
     for name, text in (
         ("disable", "disable an account and end its sessions and tokens"),
@@ -50,6 +61,8 @@ def add_admin_commands(sub: Any) -> None:
         action.add_argument("id", type=int)
         if name == "token":
             action.add_argument("--label", default="script", help="what the token is for")
+        if name == "link":
+            action.add_argument("--base-url", default=None, help=BASE_URL_HELP)
 
     export = sub.add_parser("export", help="write the published content to DIR as YAML files")
     export.add_argument("dir")
@@ -81,8 +94,11 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 async def _user(args: argparse.Namespace, settings: Settings, store: SqlStore) -> int:
     engine = store.engine
     if args.user_command == "add":
-        account, token = await users.add_user(engine, args.name, args.role, args.ward, SYSTEM)
-        print(users.login_link(settings.public_base_url, token))
+        ward = args.ward
+        if args.role == Role.VOLUNTEER.value:
+            ward = volunteer_ward(ward, await known_wards(engine, settings.flows_file))
+        account, token = await users.add_user(engine, args.name, args.role, ward, SYSTEM)
+        print(users.login_link(_base(args, settings), token))
         print(
             f"account {account.id} ({account.role.value}); the link works once, within 72 hours",
             file=sys.stderr,
@@ -96,13 +112,20 @@ async def _user(args: argparse.Namespace, settings: Settings, store: SqlStore) -
         await users.disable_user(engine, args.id, SYSTEM)
         print(f"account {args.id} is disabled", file=sys.stderr)
     elif args.user_command == "link":
-        print(
-            users.login_link(settings.public_base_url, await users.issue_login_link(engine, args.id, SYSTEM))
-        )
+        print(users.login_link(_base(args, settings), await users.issue_login_link(engine, args.id, SYSTEM)))
     else:
         print(await users.issue_api_token(engine, args.id, args.label, SYSTEM))
         print("keep this token secret; it is shown only now", file=sys.stderr)
     return EXIT_OK
+
+
+def _base(args: argparse.Namespace, settings: Settings) -> str:
+    """Where the login link points: --base-url, else the configured public address (said when unset)."""
+    if args.base_url:
+        return str(args.base_url)
+    if "public_base_url" not in settings.model_fields_set:
+        print(UNSET_BASE.format(base=settings.public_base_url), file=sys.stderr)
+    return settings.public_base_url
 
 
 async def _export(folder: Path, settings: Settings, revisions: Revisions) -> int:

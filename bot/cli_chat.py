@@ -122,6 +122,14 @@ def render(replies: list[Reply], style: Style, width: int) -> list[str]:
     return numbered
 
 
+MAX_CHOICE_DIGITS = 2  # longer numbers are something the person typed (a year, a code), not a button
+PICK_NUMBER = "pick_number"  # flows.yaml ui: the words, with {count}
+
+
+def pick_a_number(ui: dict[str, str], count: int) -> str:
+    return ui.get(PICK_NUMBER, "1-{count}").replace("{count}", str(count))
+
+
 async def chat_interactive(settings: Settings, user_id: str) -> int:
     style = Style(sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 2))
@@ -141,6 +149,11 @@ async def chat_interactive(settings: Settings, user_id: str) -> int:
                 continue
             if text.isdigit() and 1 <= int(text) <= len(buttons):
                 incoming = Incoming.pressed(buttons[int(text) - 1])
+            elif buttons and text.isdigit() and len(text) <= MAX_CHOICE_DIGITS:
+                # A button number that is not on screen: say which are, and stay on the step (searching
+                # for "9" would only answer that no procedure matches, and leave the step behind).
+                print(style("36", pick_a_number(service.content.flows.ui, len(buttons))) + "\n")
+                continue
             else:
                 incoming = Incoming.typed(text)
             buttons = render(await service.converse("cli", user_id, incoming), style, width)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -13,7 +14,28 @@ from bot.errors import ConfigError
 log = logging.getLogger("motcua.serve")
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def address_mismatch(settings: Settings, port: int) -> str | None:
+    """Why login links and QR codes would miss this server: the public address names this computer on
+    another port. A public name is left alone (behind a proxy its port is the proxy's)."""
+    parts = urlsplit(settings.public_base_url)
+    if parts.hostname not in LOCAL_HOSTS:
+        return None
+    named = parts.port or (443 if parts.scheme == "https" else 80)
+    if named == port:
+        return None
+    return (
+        f"MOTCUA_PUBLIC_BASE_URL is {settings.public_base_url} but the server listens on port {port}: "
+        f"login links (motcua user add) and QR codes would point at the wrong port; "
+        f"set MOTCUA_PUBLIC_BASE_URL=http://127.0.0.1:{port} (or the public address)"
+    )
+
+
 def serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    if mismatch := address_mismatch(settings, port):
+        log.warning(mismatch)
     if workers > 1 and settings.database_url.startswith("sqlite"):
         log.warning("several workers on SQLite serialise on one file; use PostgreSQL in production")
     if workers > 1:

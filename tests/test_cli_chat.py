@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 import pytest
 
-from bot.cli_chat import Style, parse_jsonl_line, render, wrap_paragraph
+from bot.cli_chat import Style, chat_interactive, parse_jsonl_line, render, wrap_paragraph
+from bot.config import Settings
 from bot.domain.messages import Button, IncomingKind, Link, Reply
 
 
@@ -64,3 +68,36 @@ def test_scripted_lines_become_incoming_messages(line: str, kind: IncomingKind, 
 def test_bad_scripted_lines_are_refused(line: str) -> None:
     with pytest.raises(ValueError):
         parse_jsonl_line(line)
+
+
+def test_a_button_number_not_on_screen_says_which_are_and_stays_on_the_step(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said: list[str] = []
+
+    def number_of(label: str) -> str:
+        shown = "".join(said)  # the latest numbering of the label is the one on screen
+        found = re.findall(r"\[(\d+)\] " + re.escape(label), shown)
+        assert found, f"no button {label!r} in {shown!r}"
+        return found[-1]
+
+    answers = [
+        lambda: "khai sinh",
+        lambda: number_of("Đăng ký khai sinh"),
+        lambda: number_of("Hướng dẫn nộp trực tuyến"),
+        lambda: "9",  # the step shows three buttons
+        lambda: number_of("Xong, tiếp tục"),
+    ]
+
+    def typed(_prompt: str = "") -> str:
+        said.append(capsys.readouterr().out)
+        if not answers:
+            raise EOFError
+        return answers.pop(0)()
+
+    monkeypatch.setattr("builtins.input", typed)
+    assert asyncio.run(chat_interactive(settings, "terminal-test")) == 0
+    walk_step, out_of_range, next_step = said[3], said[4], said[5]
+    assert "Bước 1/" in walk_step
+    assert "từ 1 đến 3" in out_of_range and "Bước" not in out_of_range and "chưa tìm thấy" not in out_of_range
+    assert "Bước 2/" in next_step  # "Xong, tiếp tục" is still the step's button, numbered as before

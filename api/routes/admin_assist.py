@@ -29,10 +29,13 @@ router = APIRouter(tags=["admin"])
 
 SEARCH_LIMIT = 5  # one printable screen per procedure: a few is plenty for a volunteer to choose from
 UNKNOWN_PROCEDURE = "Không có thủ tục này (có thể vừa bị đổi tên hoặc gỡ bỏ). Hãy tìm lại."
+# Said where the volunteer is looking (beside the button): which settings, and what to do about them.
 NO_LINKS = (
-    "Chưa có đường dẫn nào để người dân mở trên điện thoại. "
-    "Hãy báo quản trị viên cài địa chỉ công khai, tên bot Telegram hoặc đường dẫn Zalo OA."
+    "Chưa tạo được mã QR: máy chủ chưa có đường dẫn nào mà điện thoại người dân mở được. "
+    "Hãy báo quản trị viên đặt ít nhất một trong các thiết lập {settings} trong tệp .env "
+    "(xem README, mục “Settings for a ward”), rồi khởi động lại máy chủ.{web}"
 )
+LOCAL_WEB = " Hiện MOTCUA_PUBLIC_BASE_URL là {url}: địa chỉ này chỉ mở được trên chính máy chủ."
 
 
 @router.get("/admin/api/assist/search")
@@ -61,7 +64,9 @@ async def assist_handover(body: HandoverIn, user: VolunteerUser, admin: AdminDep
     links = BotLinks.from_settings(admin.settings)
     found = handover_links(links, procedure.id)
     if not found:
-        raise HTTPException(409, NO_LINKS)
+        base, missing = admin.settings.public_base_url.strip(), links.missing()
+        web = LOCAL_WEB.format(url=base) if base and "MOTCUA_PUBLIC_BASE_URL" in missing else ""
+        raise HTTPException(409, NO_LINKS.format(settings=", ".join(missing), web=web))
     recorded = await record_session(admin.engine, user, procedure.id, body.consent, utcnow())
     return {
         "procedure": procedure.id,

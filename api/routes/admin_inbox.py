@@ -5,7 +5,9 @@
     POST /admin/api/inbox/{id}/reply     {"text"}               say something to the citizen
     POST /admin/api/inbox/{id}/release                          hand back to the bot
 
-An item: {"id", "channel", "status", "ward", "procedure", "waiting_since", "claimed_by", "transcript":
+The answer also says which queue it lists: "queue": {"ward", "every_ward"} (officials and admins see
+every ward). An item: {"id", "channel", "status", "ward", "procedure", "procedure_name", "waiting_since",
+"claimed_by", "transcript":
 [{"who": "citizen"|"bot"|"person", "text", "at"}]}; the actions answer with the item as it now is.
 Every staff role may use the inbox (401 / 403 from api.admin_deps); volunteers see their own ward only,
 and a handoff of another ward is "not found" (404). A claim that comes second, a reply to a conversation
@@ -22,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.admin_deps import VolunteerUser
 from api.deps import ServiceDep
+from bot.admin.auth import Role
 from bot.errors import ConfigError
 from bot.handoff.inbox import HandoffConflict, HandoffInbox, HandoffNotFound
 
@@ -66,7 +69,13 @@ async def inbox(
     handoffs: InboxDep,
     status: Annotated[Literal["open", "waiting", "active", "closed"], Query()] = "open",
 ) -> dict[str, Any]:
-    return {"items": await handoffs.items(user, status)}
+    # Which queue this is: a volunteer sees their ward's only, and must be able to tell (a ward that no
+    # handoff goes to would otherwise look like a quiet day).
+    every_ward = user.role != Role.VOLUNTEER
+    return {
+        "items": await handoffs.items(user, status),
+        "queue": {"ward": user.ward, "every_ward": every_ward},
+    }
 
 
 @router.post("/admin/api/inbox/{handoff_id}/claim", response_model=None)

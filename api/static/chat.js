@@ -38,10 +38,11 @@
 
   // Turn plain text into nodes, making web addresses clickable without ever inserting HTML.
   function linkify(parent, text) {
-    var re = /(https?:\/\/[^\s<>"')]+|(?:^|\s)((?:dichvucong\.gov\.vn|vneid\.gov\.vn)[^\s<>"')]*))/g;
+    // Group 1: a full address; group 2: a bare portal name, without the space or bracket before it.
+    var re = /(https?:\/\/[^\s<>"')]+)|(?:^|[\s(])((?:dichvucong\.gov\.vn|vneid\.gov\.vn)[^\s<>"')]*)/g;
     var last = 0, m;
     while ((m = re.exec(text)) !== null) {
-      var url = m[1] || m[2];
+      var url = (m[1] || m[2]).replace(/[.,;:!?]+$/, ""); // the sentence's full stop is not the address's
       var start = m.index + m[0].indexOf(url);
       parent.appendChild(document.createTextNode(text.slice(last, start)));
       var a = document.createElement("a");
@@ -80,6 +81,7 @@
     var box = document.createElement("div");
     box.className = "chips";
     box.setAttribute("role", "group");
+    box.tabIndex = -1; // focus lands on the group, so no button looks chosen before the citizen picks one
     buttons.forEach(function (b) {
       var chip = document.createElement("button");
       chip.type = "button";
@@ -116,7 +118,7 @@
     saveTranscript(transcript);
     scrollDown();
     var first = log.querySelector(".chip:not([disabled])");
-    if (first) first.focus({ preventScroll: true }); else input.focus({ preventScroll: true });
+    if (first) first.parentNode.focus({ preventScroll: true }); else input.focus({ preventScroll: true });
   }
 
   function send(body, echo) {
@@ -176,8 +178,17 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
-  function autoGrow() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight, 140) + "px"; }
+  // Empty, the box is as tall as its hint typed in would be, so the hint's second line is never cut.
+  function autoGrow() {
+    input.style.height = "auto";
+    var empty = !input.value;
+    if (empty) input.value = input.placeholder;
+    var needed = input.scrollHeight + input.offsetHeight - input.clientHeight;
+    if (empty) input.value = "";
+    input.style.height = Math.min(needed, 140) + "px";
+  }
   input.addEventListener("input", autoGrow);
+  window.addEventListener("resize", autoGrow);
   restart.addEventListener("click", function () {
     transcript = []; saveTranscript(transcript);
     log.textContent = "";
@@ -197,6 +208,7 @@
     });
     if (ui.restart_label) restart.setAttribute("aria-label", ui.restart_label);
     if (ui.send_label) document.getElementById("send").setAttribute("aria-label", ui.send_label);
+    autoGrow();
   }
 
   function begin() {
@@ -209,6 +221,15 @@
       return;
     }
     send({ start: deepLink || "" }, null);
+    if (deepLink) forgetDeepLink(params);
+  }
+
+  // A short link or QR opens the procedure once; a reload (phones reload the tab after the citizen
+  // switches to VNeID) must then show the conversation as it stands, not open the procedure again.
+  function forgetDeepLink(params) {
+    params.delete("p");
+    var rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
   }
 
   fetch(UI_API).then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; })

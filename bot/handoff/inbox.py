@@ -92,7 +92,7 @@ class HandoffInbox:
         async with self.store.engine.connect() as conn:
             rows = [r for r in await queue.listing(conn, statuses, since, LIST_LIMIT) if sees(staff, r)]
             lines = await queue.transcripts(conn, [r.id for r in rows])
-        return [_item(row, lines[row.id]) for row in rows]
+        return [self._item(row, lines[row.id]) for row in rows]
 
     async def _visible(self, handoff_id: int, staff: Staff) -> HandoffRow:
         async with self.store.engine.connect() as conn:
@@ -163,7 +163,14 @@ class HandoffInbox:
         async with self.store.engine.connect() as conn:
             row = await self._row(conn, handoff_id)
             lines = await queue.transcripts(conn, [handoff_id])
-        return _item(row, lines[handoff_id])
+        return self._item(row, lines[handoff_id])
+
+    def _item(self, row: HandoffRow, lines: list[Line]) -> dict[str, Any]:
+        """The item with its procedure's name: staff recognise "Đăng ký khai sinh", not "khai-sinh"."""
+        item = _item(row, lines)
+        found = self.desk.service.content.catalogue.get(row.procedure) if row.procedure else None
+        item["procedure_name"] = found.name if found else None
+        return item
 
     async def _row(self, conn: Any, handoff_id: int) -> HandoffRow:
         row = await queue.get(conn, handoff_id)

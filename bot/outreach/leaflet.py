@@ -132,10 +132,12 @@ class LeafletBuilder:
         )
 
     def scan(self, procedure: Procedure) -> Html:
-        """The QR codes opening the bot at this procedure; nothing at all when no link can be printed."""
+        """The QR codes opening the bot at this procedure; when no link can be printed, a notice saying
+        which settings are missing (the sheet is previewed before printing: an empty corner says nothing)."""
         links = self.links.for_procedure(procedure.id)
         if not links:
-            return Html("")
+            settings = ", ".join(self.links.missing())
+            return _text("no-codes", fill(self.words.no_codes, settings=settings))
         # A Zalo OA link opens the chat but not the procedure: print what to type once there.
         zalo_hint = fill(self.texts.channels.zalo_hint, short_name=procedure.short_name)
         figures = [self.code_figure(link, "" if link.opens_procedure else zalo_hint) for link in links]

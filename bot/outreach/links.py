@@ -130,5 +130,15 @@ class BotLinks:
         ]
         return [link for link in links if link.url]
 
+    def missing(self) -> list[str]:
+        """The settings that give no link, as an operator sets them (named on notices and errors)."""
+        unset = [
+            ("MOTCUA_PUBLIC_BASE_URL", self.web_base),
+            ("MOTCUA_TELEGRAM_BOT_USERNAME", self.telegram_username),
+            ("MOTCUA_ZALO_OA_LINK", self.zalo_oa),
+            ("MOTCUA_MESSENGER_PAGE", self.messenger_page),
+        ]
+        return [name for name, value in unset if not value]
+
     def cache_key(self) -> tuple[str | None, ...]:
         return (self.web_base, self.telegram_username, self.zalo_oa, self.messenger_page)

@@ -12,6 +12,7 @@ import segno
 from bot.outreach.render import Html
 
 QUIET_ZONE = 4  # modules; the QR specification's minimum
+SVG_NS = "http://www.w3.org/2000/svg"
 
 
 def qr_svg(data: str) -> Html:
@@ -21,4 +22,6 @@ def qr_svg(data: str) -> Html:
         scale=1, border=QUIET_ZONE, omitsize=True, dark="#000", light="#fff", svgclass="qr", lineclass=None
     )
     # crispEdges: no anti-aliased seams between modules when a printer or viewer rasterises the code.
-    return Html(svg.replace("<svg ", '<svg shape-rendering="crispEdges" ', 1))
+    # The namespace costs nothing inline in HTML and makes the same markup an SVG document wherever it is
+    # parsed as XML (the volunteer page's DOMParser): without it the code is an unknown element, 0×0.
+    return Html(svg.replace("<svg ", f'<svg xmlns="{SVG_NS}" shape-rendering="crispEdges" ', 1))

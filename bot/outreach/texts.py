@@ -50,6 +50,7 @@ HotlineText = Annotated[str, Field(min_length=1), AfterValidator(_placeholders("
 OfficerText = Annotated[str, Field(min_length=1), AfterValidator(_placeholders("officer"))]
 ShortNameText = Annotated[str, Field(min_length=1), AfterValidator(_placeholders("short_name"))]
 SourceText = Annotated[str, Field(min_length=1), AfterValidator(_placeholders("source"))]
+SettingsText = Annotated[str, Field(min_length=1), AfterValidator(_placeholders("settings"))]
 
 
 def fill(text: str, **values: str) -> str:
@@ -121,6 +122,7 @@ class Leaflet(_Strict):
     scan: Text
     scan_hint: Text
     short_url: Text
+    no_codes: SettingsText  # printed instead of the codes when no link can work on a phone
     unverified_mark: Annotated[str, Field(min_length=1, max_length=3)]  # printed beside unchecked facts
     unverified: Text  # explains that mark
     verified: DateText

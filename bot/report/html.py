@@ -62,8 +62,13 @@ def page(figures: Figures, tables: ReportTables, charts: Mapping[str, bytes], la
     quarter = figures.quarter
     no_rows = render("note.html", text=texts.no_rows)
 
-    def body(table: Table | None, chart: str | None = None, alt: str = "") -> tuple[Html, Html]:
-        """The part kept with the heading (a chart, or else the table), and the rest."""
+    def body(
+        table: Table | None, chart: str | None = None, alt: str = "", empty: str | None = None
+    ) -> tuple[Html, Html]:
+        """The part kept with the heading (a chart, or else the table), and the rest. `empty` is what an
+        empty section says instead of the general notes (a plain "nothing yet" for its feature)."""
+        if empty is not None and (table is None or not table.rows):
+            return render("note.html", text=empty), Html("")
         if table is None:
             return render("note.html", text=texts.no_data_yet), Html("")
         if not table.rows:
@@ -86,7 +91,7 @@ def page(figures: Figures, tables: ReportTables, charts: Mapping[str, bytes], la
         ("questions", s.questions, body(tables.questions)),
         ("feedback", s.feedback, body(tables.feedback)),
         ("handoffs", s.handoffs, _with(body(tables.handoffs), tables.handoff_wards)),
-        ("assisted", s.assisted, body(tables.assisted)),
+        ("assisted", s.assisted, body(tables.assisted, empty=texts.no_assisted)),
         ("scans", s.scans, body(tables.scans)),
         ("definitions", s.definitions, (_definitions(texts.definitions), Html(""))),
     ]

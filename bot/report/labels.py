@@ -53,14 +53,22 @@ class Labels:
         """What the step says first, its placeholders shown as "…"; the step's id when that says little
         (a walk's "Bước {list.number}/{list.total}: {item.title}" is all placeholders)."""
         step = self.flows.step(flow, step_id)
-        said = step.text if isinstance(step, WalkStep) else getattr(step, getattr(step, "kind", ""), None)
+        if isinstance(step, WalkStep):  # "Bước {item.number}/{item.count}: {item.title}" names nothing
+            return self.texts.walk_step
+        said = getattr(step, getattr(step, "kind", ""), None)
         if not isinstance(said, str):
             return step_id
         plain = _SPACES.sub(" ", _SLOT.sub("…", said)).strip()
         first = _SENTENCE_END.split(plain, maxsplit=1)[0]
-        if sum(c.isalpha() for c in first) < MIN_LETTERS:
+        if _letters(first) < MIN_LETTERS:  # e.g. a card that starts "{procedure.name}": say more of it
+            first = plain.lstrip("… ")
+        if _letters(first) < MIN_LETTERS:
             return step_id
         return first if len(first) <= STEP_TEXT_CHARS else first[: STEP_TEXT_CHARS - 1].rstrip() + "…"
 
     def _unknown(self, value: str | None) -> str:
         return f"{value} {self.texts.unknown}" if value else self.texts.unknown
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)

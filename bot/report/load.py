@@ -1,6 +1,8 @@
 """One quarter of the database as a `History`: events, feedback, and (when their tables exist) handoffs
 and volunteer-assisted sessions.
 
+Conversations on the terminal chat (`motcua chat`, channel "cli") are staff trying the bot: left out.
+
 Read-only: the report never migrates or writes. The handoff and assisted-session tables belong to features
 that arrive after the event log (migration 0003 and later): a database without them yields None for that
 part, and the report says there is no data yet. Assisted sessions have no schema in the tree yet, so
@@ -22,6 +24,8 @@ from bot.report.quarter import Quarter
 from bot.storage.tables import Event, Feedback
 from bot.storage.tables_handoff import Handoff
 
+# `motcua chat` talks on the "cli" channel: staff trying the bot in a terminal, not citizens.
+TEST_CHANNELS = ("cli",)
 ASSISTED = "assisted_sessions"
 # The columns read from that table, each by the first of its names the table has.
 ASSISTED_COLUMNS = {
@@ -70,7 +74,7 @@ async def _events(conn: AsyncConnection, quarter: Quarter) -> list[EventRecord]:
             Event.search_decision,
             Event.search_top,
         )
-        .where(Event.at >= quarter.start, Event.at < quarter.end)
+        .where(Event.at >= quarter.start, Event.at < quarter.end, Event.channel.not_in(TEST_CHANNELS))
         .order_by(Event.channel, Event.user_hash, Event.at, Event.id)
     )
     return [
@@ -100,7 +104,9 @@ async def _feedback(conn: AsyncConnection, quarter: Quarter) -> list[FeedbackRec
             Feedback.helpful,
             Feedback.comment_masked,
         )
-        .where(Feedback.at >= quarter.start, Feedback.at < quarter.end)
+        .where(
+            Feedback.at >= quarter.start, Feedback.at < quarter.end, Feedback.channel.not_in(TEST_CHANNELS)
+        )
         .order_by(Feedback.at, Feedback.id)
     )
     rows = (await conn.execute(query)).all()
@@ -122,7 +128,11 @@ async def _handoffs(conn: AsyncConnection, quarter: Quarter) -> list[HandoffReco
             Handoff.closed_by,
             Handoff.rating,
         )
-        .where(Handoff.created_at >= quarter.start, Handoff.created_at < quarter.end)
+        .where(
+            Handoff.created_at >= quarter.start,
+            Handoff.created_at < quarter.end,
+            Handoff.channel.not_in(TEST_CHANNELS),
+        )
         .order_by(Handoff.created_at, Handoff.id)
     )
     return [

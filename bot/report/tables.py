@@ -115,7 +115,7 @@ def steps(figures: Figures, labels: Labels) -> Table:
         for f in figures.flows
         for s in f.steps
     )
-    spec = "flow:id step:text step_text:text reached reached_share abandoned"
+    spec = "flow:id step:id step_text:text reached reached_share abandoned"
     return Table("flow_steps", columns(labels.texts, spec), rows)
 
 

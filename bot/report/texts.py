@@ -178,6 +178,8 @@ class ReportTexts(_Strict):
     all_procedures: Text
     no_procedure: Text  # feedback given outside any procedure
     unknown: Text  # a procedure or ward the data names but the catalogue does not
+    walk_step: Text  # the step-by-step walk of a procedure, in the funnel (its text is all placeholders)
+    no_assisted: Text  # the volunteer section before any session was recorded
     definitions: list[Text] = Field(min_length=1)
     sections: Sections
     columns: Columns

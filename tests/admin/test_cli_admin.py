@@ -79,7 +79,9 @@ def test_user_add_prints_a_one_time_login_link_that_signs_in(
 
 def test_user_list_disable_token_and_link(cli_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     motcua(cli_settings, "user", "add", "--role", "admin", "--name", "Lê Quản Trị")
-    motcua(cli_settings, "user", "add", "--role", "volunteer", "--name", "Trần Minh", "--ward", "Xã A")
+    motcua(
+        cli_settings, "user", "add", "--role", "volunteer", "--name", "Trần Minh", "--ward", "Bộ phận Một cửa"
+    )
     capsys.readouterr()
     assert motcua(cli_settings, "user", "token", "1", "--label", "sao lưu") == 0
     token = capsys.readouterr().out.strip()
@@ -92,7 +94,7 @@ def test_user_list_disable_token_and_link(cli_settings: Settings, capsys: pytest
         ["1", "admin", "active", "Lê Quản Trị"],
         ["2", "volunteer", "disabled", "Trần Minh"],
     ]
-    assert rows[1][4] == "Xã A"
+    assert rows[1][4] == "Bộ phận Một cửa"
     with TestClient(admin_app(cli_settings)) as client:
         assert client.get("/admin/api/users", headers={"Authorization": f"Bearer {token}"}).status_code == 200
         client.get(link.removeprefix(BASE), follow_redirects=False)

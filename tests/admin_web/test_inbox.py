@@ -17,8 +17,8 @@ REPLY = "Chào bạn, mình là cán bộ phường. Bạn đang vướng ở b�
 QUESTION = "Cho mình hỏi làm khai sinh có mất phí không?"
 
 
-def citizen_asks_for_a_person(page: Page, base: str) -> None:
-    page.goto(base + "/")
+def citizen_asks_for_a_person(page: Page, base: str, start: str = "/") -> None:
+    page.goto(base + start)
     expect(page.locator(".msg--bot").first).to_be_visible()
     page.fill("#input", "gặp cán bộ")
     page.press("#input", "Enter")

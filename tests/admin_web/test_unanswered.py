@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.admin_web.browser import MARKS, Site, shot, signed_in
+from tests.admin_web.browser import MARKS, VOLUNTEER_WARD, Site, shot, signed_in
 from tests.admin_web.chat_probe import bot_says, wait_until_bot_says
 from tests.admin_web.conftest import MakeContext
 
@@ -82,7 +82,7 @@ def test_an_unanswered_question_becomes_a_phrasing_of_a_topic(site: Site, new_co
 
 
 def test_stale_content_lists_never_verified_first(site: Site, new_context: MakeContext) -> None:
-    page = signed_in(new_context(), site, site.login_path("volunteer", "Trần Văn Minh", "Phường Bến Nghé"))
+    page = signed_in(new_context(), site, site.login_path("volunteer", "Trần Văn Minh", VOLUNTEER_WARD))
     page.get_by_role("link", name="Cần kiểm tra lại").click()
     rows = page.locator("#list tbody tr")
     expect(rows.first).to_be_visible()

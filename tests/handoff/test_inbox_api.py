@@ -157,6 +157,7 @@ def test_an_item_shows_the_conversation_so_far(kit: Kit) -> None:
         "status",
         "ward",
         "procedure",
+        "procedure_name",
         "waiting_since",
         "claimed_by",
         "transcript",
@@ -167,6 +168,7 @@ def test_an_item_shows_the_conversation_so_far(kit: Kit) -> None:
         WARD,
         "khai-sinh",
     )
+    assert item["procedure_name"] == "Đăng ký khai sinh"
     assert item["claimed_by"] is None
     whos = [line["who"] for line in item["transcript"]]
     assert "citizen" in whos and "bot" in whos

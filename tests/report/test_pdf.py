@@ -39,4 +39,4 @@ def test_the_report_prints_on_a4_with_its_words_and_figures(
     assert "Báo cáo hoạt động quý 2026-Q1" in text
     assert "Người dân đi được đến đâu trong từng kịch bản" in text
     assert "Phường Bến Nghé 2 2 410 810" in text  # a row of the handoffs by ward, as printed
-    assert "Chưa có dữ liệu" in text  # assisted sessions: no table in this database yet
+    assert "Chưa có buổi hỗ trợ trực tiếp nào" in text  # no volunteer session in this database yet

@@ -66,11 +66,30 @@ function card(item) {
     el("div", { class: "assist__actions" },
       el("label", { class: "check", for: consent.id }, consent, " ", S.consent),
       send,
-      el("button", { type: "button", class: "btn btn--ghost", onclick: () => window.print() }, S.print)));
+      el("button", { type: "button", class: "btn btn--ghost", onclick: (e) => printOne(e.target) }, S.print)),
+    el("div", { "data-card-error": "", hidden: true }));
+}
+
+// Print the procedure the volunteer chose, not every search result: the other cards are left out of the
+// printout (assist.css) until the browser says printing is over.
+function printOne(button) {
+  const chosen = button.closest(".assist-card");
+  document.body.classList.add("print-one");
+  for (const c of document.querySelectorAll(".assist-card")) c.classList.toggle("print-this", c === chosen);
+  window.addEventListener("afterprint", () => document.body.classList.remove("print-one"), { once: true });
+  window.print();
+}
+
+// An error about one card is shown under its buttons, where the volunteer is looking.
+function cardError(button, message) {
+  const box = button.closest(".assist-card").querySelector("[data-card-error]");
+  showStatus(box, message, "error");
+  if (message) box.scrollIntoView({ block: "nearest" });
 }
 
 async function handOver(item, consent, button) {
   button.disabled = true;
+  cardError(button, "");
   try {
     const data = await api("assist/handover", { method: "POST", body: { procedure: item.id, consent } });
     $("#handover-name").textContent = data.name;
@@ -82,7 +101,7 @@ async function handOver(item, consent, button) {
     $("#handover-note").textContent = data.recorded ? S.recorded : S.notRecorded;
     $("#handover").showModal();
   } catch (err) {
-    showStatus($("#page-status"), err.message, "error");
+    cardError(button, err.message);
   } finally {
     button.disabled = false;
   }

@@ -17,7 +17,7 @@ function listButton(item) {
     onclick: () => select(item.id),
   },
   el("strong", {}, `${CHANNEL_NAMES[item.channel] || item.channel}${item.ward ? " · " + item.ward : ""}`),
-  item.procedure ? el("span", { class: "small" }, item.procedure) : null,
+  item.procedure ? el("span", { class: "small" }, item.procedure_name || item.procedure) : null,
   last ? el("span", { class: "small muted" }, `“${last.text.slice(0, 80)}”`) : null,
   el("span", { class: "small" }, item.status === "waiting"
     ? T.waitingFor(T.minutesAgo(minutesSince(item.waiting_since)))
@@ -56,7 +56,7 @@ function renderConversation() {
   }
   $("#conv-heading").textContent = `${CHANNEL_NAMES[item.channel] || item.channel} · ${STATUS_NAMES[item.status] || item.status}`;
   $("#conv-meta").textContent = [
-    item.procedure ? `${T.procedureLabel}: ${item.procedure}` : "",
+    item.procedure ? `${T.procedureLabel}: ${item.procedure_name || item.procedure}` : "",
     item.ward ? `${T.wardLabel}: ${item.ward}` : "",
     item.waiting_since ? `Từ ${formatDateTime(item.waiting_since)}` : "",
   ].filter(Boolean).join(" · ");
@@ -79,6 +79,14 @@ function renderConversation() {
   $("#reply-form").hidden = !mine(item);
 }
 
+// Say which queue the list shows: an empty list of the wrong ward must not look like a quiet day.
+function showQueue(queue) {
+  if (!queue) return;
+  const box = $("#queue-name");
+  box.textContent = queue.every_ward ? T.queueEveryWard : queue.ward ? T.queueWard(queue.ward) : T.queueNoWard;
+  box.classList.toggle("queue-name--none", !queue.every_ward && !queue.ward);
+}
+
 function select(id) {
   s.selected = id;
   s.shownKey = "";
@@ -92,6 +100,7 @@ async function refresh() {
   try {
     const data = await api("inbox");
     s.items = data.items || [];
+    showQueue(data.queue);
     $("#page-status").hidden = true;
     $("#updated").textContent = T.updatedAt(formatTime(new Date()));
   } catch (err) {

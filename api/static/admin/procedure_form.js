@@ -163,6 +163,25 @@ export class QuickForm {
     return elsewhere;
   }
 
+  /** Warnings (valid, but worth a second look) under their field; `sentence` rebuilds the fee sentence. */
+  showWarnings(warnings, sentence) {
+    const shown = new Set([...this.form.querySelectorAll(".field-warn")].map((w) => w.textContent));
+    for (const old of this.form.querySelectorAll(".field-warn")) old.remove();
+    for (const w of warnings) {
+      const entry = this.specs.get(w.field);
+      if (!entry) continue;
+      const rewrite = sentence && w.field === "fee.text"
+        ? el("button", { type: "button", class: "btn btn--ghost btn--small", onclick: () => {
+          entry.input.value = sentence; this.onCommit(w.field, sentence);
+        } }, T.feeRewrite)
+        : null;
+      const box = el("div", { class: "field-warn", role: "status" }, el("span", {}, w.message), rewrite);
+      entry.error.after(box);
+      // A new warning comes into view where the official is typing (the amount boxes are just below).
+      if (!shown.has(box.textContent)) box.scrollIntoView({ block: "nearest" });
+    }
+  }
+
   focusField(path) {
     const entry = this.specs.get(path);
     if (entry) { entry.input.focus(); return true; }

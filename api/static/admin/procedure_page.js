@@ -4,6 +4,7 @@
 import { api, query } from "./api.js";
 import { $, announce, clear, debounce, el, formatDate, formatDateTime, minutesSince, showStatus } from "./dom.js";
 import { dropDraft, loadDraft, saveDraft } from "./drafts.js";
+import { feeSentence, feeWarnings } from "./fee_check.js";
 import { QuickForm } from "./procedure_form.js";
 import { differencesView } from "./portal_diff.js";
 import { describeField, problemText, renderProblemList } from "./problems.js";
@@ -90,6 +91,7 @@ function showFormFrom(yaml) {
   if (!form.matches(data)) form.render(data); else form.fill(data);
   form.setDisabled(!canEdit(s.me));
   form.showProblems(s.problems, (p) => problemText(p, { withLine: false }));
+  form.showWarnings(feeWarnings(data), feeSentence(data));
 }
 
 // --- checking ------------------------------------------------------------------------------------------
@@ -122,13 +124,17 @@ function showProblems(all) {
   const problems = all.map((p) => (p.file && p.file !== file ? { ...p, line: null, field: `${p.file}: ${p.field}` } : p));
   s.problems = problems;
   editor.setProblems(problems);
+  const data = readYaml(s.draft);
+  const warnings = feeWarnings(data); // valid, but contradicting what citizens read: said, not blocking
   const summary = $("#summary");
   summary.hidden = false;
-  summary.className = `notice notice--${problems.length ? "error" : "ok"}`;
+  summary.className = `notice notice--${problems.length ? "error" : warnings.length ? "warn" : "ok"}`;
   $("#check-status").textContent = problems.length ? T.problemsCount(problems.length)
+    : warnings.length ? T.feeWarnings(warnings.length)
     : s.draft === s.published ? T.noProblems : T.readyToPublish;
-  renderProblemList($("#problems"), problems, pickProblem);
+  renderProblemList($("#problems"), [...problems, ...warnings], pickProblem);
   form.showProblems(problems, (p) => problemText(p, { withLine: false }));
+  form.showWarnings(warnings, feeSentence(data));
 }
 
 function pickProblem(p) {

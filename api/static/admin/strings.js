@@ -84,6 +84,13 @@ export const T = {
   notNumber: "Chỉ gõ chữ số, ví dụ 25000 (không cần chữ “đồng”).",
   money: (n) => `= ${Number(n).toLocaleString("vi-VN")} đồng`,
   emptyMeansNone: "Để trống nếu không có.",
+  feeAtCounter: "Số tiền nộp tại cơ quan",
+  feeOnline: "Số tiền khi nộp trực tuyến",
+  feeNotSaid: (n, label) => `Câu nói về lệ phí chưa có số tiền ${Number(n).toLocaleString("vi-VN")} đồng (ô “${label}”). Người dân chỉ đọc câu này: hãy sửa câu cho khớp, hoặc bấm “Viết lại câu theo số tiền”.`,
+  feeRewrite: "Viết lại câu theo số tiền",
+  feeSentence: (n) => `Lệ phí ${Number(n).toLocaleString("vi-VN")} đồng.`,
+  feeSentenceWithOnline: (n, online) => `Lệ phí ${Number(n).toLocaleString("vi-VN")} đồng; nộp trực tuyến ${Number(online).toLocaleString("vi-VN")} đồng.`,
+  feeWarnings: (n) => `Không có lỗi, nhưng còn ${n} điều cần xem lại trước khi đăng.`,
   docNote: (name) => `Ghi chú cho “${name}”`,
   yamlBroken: "Nội dung YAML đang có lỗi nên biểu mẫu chưa đọc được. Hãy sửa ở chế độ YAML trước.",
   formReadOnly: "Bạn chỉ có quyền xem. Cán bộ hoặc quản trị viên mới sửa và đăng được.",
@@ -182,6 +189,9 @@ export const T = {
   updatedAt: (t) => `Cập nhật lúc ${t}`,
   procedureLabel: "Thủ tục",
   wardLabel: "Phường/xã",
+  queueWard: (ward) => `Hàng chờ của: ${ward}. Bạn thấy những người dân được chuyển tới đây.`,
+  queueEveryWard: "Hàng chờ của: tất cả xã, phường và bộ phận.",
+  queueNoWard: "Tài khoản của bạn chưa gắn với xã, phường nào nên không nhận được người dân nào. Hãy nhờ quản trị viên tạo lại tài khoản với đúng tên hàng chờ (--ward).",
 
   // The national portal's procedures (portal tier) and where a curated one differs from its page
   tierNames: { curated: "Có hướng dẫn", portal: "Cổng DVCQG" },

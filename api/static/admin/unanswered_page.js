@@ -70,8 +70,8 @@ function topicDetails(item, n) {
 function row(item) {
   return el("tr", {},
     el("td", { "data-label": "Người dân gõ" }, el("q", {}, item.text)),
-    el("td", { "data-label": "Số lần" }, el("strong", {}, T.times(item.count))),
-    el("td", { "data-label": "Lần gần nhất" }, formatDateTime(item.last_at)),
+    el("td", { "data-label": "Số lần", class: "nowrap" }, el("strong", {}, T.times(item.count))),
+    el("td", { "data-label": "Lần gần nhất", class: "nowrap" }, formatDateTime(item.last_at)),
     el("td", { "data-label": "Chuyện gì xảy ra" }, DECISION_NAMES[item.decision] || item.decision || ""),
     el("td", { "data-label": "Thêm làm cách gọi khác, cách nói" }, aliasCell(item)));
 }
