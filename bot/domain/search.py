@@ -220,6 +220,9 @@ class ProcedureIndex:
                 terms[key] = Term(key, self._weights[key], (first, second))
         return [t for t in terms.values() if t.weight > 0], marked
 
+    def _fit(self, row: tuple[float, Entry]) -> float:
+        return row[0] / self._priors.get(row[1].id, 1.0)
+
     def _decide(
         self,
         query: str,
@@ -241,12 +244,15 @@ class ProcedureIndex:
             for score, entry in procedures[:limit]
             if score > 0 and score >= best - LIST_WITHIN
         )
+        # The decision reads how well the words fit, without the prior (search_prior only orders near
+        # ties): a portal procedure that fits clearly better than a curated one is still one clear answer.
+        best = self._fit(procedures[0])
         # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
-        second = scored[1][0] if len(scored) > 1 else 0.0
+        second = self._fit(scored[1]) if len(scored) > 1 else 0.0
         # A long message (a story, then the question) scores lower for the same request: its first
         # candidate is still offered when the question says one of its names whole, or when it stands
         # well clear of the others.
-        runner_up = procedures[1][0] if len(procedures) > 1 else 0.0
+        runner_up = self._fit(procedures[1]) if len(procedures) > 1 else 0.0
         kept = (
             lenient is not None
             and best >= LONG_NONE_BELOW
