@@ -7,11 +7,15 @@ streams past the limit without one is cut off and answered 413 as well, so no ha
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+BIGINT_MAX = 2**63 - 1  # the largest id a database column holds: a larger one is refused (422), not a 500
+RowId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
 class BodyTooLarge(Exception):

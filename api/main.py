@@ -19,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api import faults, rate_limit
+from api.conversation_token import HEADER
 from api.limits import BodyLimit, validation_error
 from api.routes import (
     admin_api,
@@ -41,7 +43,8 @@ from bot.admin import start_admin
 from bot.config import Settings, load_settings
 from bot.handoff.desk import HandoffDesk
 from bot.service import ChatService
-from bot.storage.sql import SqlStore
+from bot.storage.identity import open_checked
+from bot.storage.retention import Retention, retention_policy
 
 log = logging.getLogger("motcua.api")
 
@@ -68,7 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+        store = await open_checked(
+            settings.database_url, salt=settings.secret_salt, require_existing=settings.require_database
+        )
+        store.max_pending = settings.max_pending_per_conversation
         # Content comes from the newest published revision, loaded by start_admin below.
         service = ChatService(
             store,
@@ -77,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             poll_seconds=settings.outbox_poll_seconds,
         )
         service.handoff = HandoffDesk(service)
+        service.housekeeping = Retention(store, retention_policy(settings)).sweep
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         app.state.settings, app.state.service, app.state.http = settings, service, http
         try:
@@ -95,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Motcua", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, validation_error)
+    rate_limit.install(app)
+    faults.install(app)
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders, frame_origins=settings.cors_origins)
@@ -103,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", HEADER],
         )
     routers = (health, chat, chat_poll, outreach, zalo, telegram)
     admin = (admin_auth, admin_api, admin_portal, admin_assist, admin_inbox, admin_report, admin_pages)

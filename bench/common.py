@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCEDURES_DIR = ROOT / "procedures"
+PORTAL_FILE = ROOT / "portal.json"  # the portal tier a server of this checkout serves by default
 LEXICON_FILE = ROOT / "lexicon.yaml"
 TUNING_QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
 # The held-out dev set lives in the shared folder beside the checkout (CI points here as well).

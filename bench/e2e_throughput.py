@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from bench.common import (
     LEXICON_FILE,
+    PORTAL_FILE,
     PROCEDURES_DIR,
     RESULTS_FILE,
     ROOT,
@@ -237,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-results", action="store_true", help="print only")
     args = parser.parse_args(argv)
     setups = [SETUPS[name.strip()] for name in args.setups.split(",") if name.strip()]
-    content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE)
+    content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE, PORTAL_FILE)
     section = run(content, setups, args.citizens, args.turns, args.seed, args.pg_url, args.profile, argv)
     publish(section, None if args.no_results else args.results)
     return 0

@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=12, ge=1)
     content_poll_seconds: float = Field(default=2.0, gt=0)  # how soon a worker serves a new revision
 
+    # Security and privacy (docs/security.md)
+    rate_turns_per_minute: int = Field(default=30, ge=1)  # web chat messages, per conversation
+    rate_polls_per_minute: int = Field(default=60, ge=1)  # web chat update polls, per conversation
+    rate_client_per_minute: int = Field(default=600, ge=1)  # web chat requests, per client address (NAT!)
+    max_pending_per_conversation: int = Field(default=20, ge=1)  # accepted messages not yet processed
+    retention_outbox_days: int = Field(default=30, ge=0)  # 0 keeps rows forever
+    retention_inbox_days: int = Field(default=30, ge=0)
+    retention_events_days: int = Field(default=730, ge=0)
+    outbox_mask_after_minutes: float = Field(default=60.0, ge=0)  # delivered replies are masked after
+    zalo_event_window_seconds: float = Field(default=7 * 24 * 3600.0, gt=0)  # signed timestamp vs now
+    require_database: bool = False  # production: refuse to start when the SQLite file is missing
+
     @property
     def messenger_enabled(self) -> bool:
         return bool(self.messenger_app_secret and self.messenger_verify_token and self.messenger_page_token)
@@ -77,6 +89,15 @@ class Settings(BaseSettings):
     @classmethod
     def _no_tier(cls, value: object) -> object:
         return None if value == "" else value  # MOTCUA_PORTAL_FILE= (empty) turns the portal tier off
+
+    @model_validator(mode="after")
+    def _inbox_outlasts_the_event_window(self) -> Settings:
+        # A redelivery is recognised by its inbox row: the row must outlive the window events arrive in.
+        if self.retention_inbox_days and self.retention_inbox_days * 86400 <= self.zalo_event_window_seconds:
+            raise ValueError(
+                "MOTCUA_RETENTION_INBOX_DAYS must be longer than MOTCUA_ZALO_EVENT_WINDOW_SECONDS"
+            )
+        return self
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:

@@ -74,3 +74,13 @@ class ChannelRateLimited(ChannelError):
 
 class ChannelRejected(ChannelError):
     pass
+
+
+class ConversationBusy(MotcuaError):
+    """One conversation has too many accepted messages not processed yet: refuse more for a moment (HTTP
+    429 with Retry-After; Zalo and Telegram deliver the refused message again later)."""
+
+    retry_after = 5.0
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(f"a {channel} conversation has too many messages waiting")

@@ -16,11 +16,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import InboundMessage, Sender
+from bot.channels.edge import admit
 from bot.content import Content
 from bot.delivery import Delivery
 from bot.domain.engine import Turn
@@ -38,6 +40,7 @@ DIRECT_CHANNELS = frozenset({"web", "cli"})  # replies travel back in the respon
 # The periodic recovery leaves a message this young to the worker that accepted it (it is being
 # processed there); older ones are taken by whichever worker looks, as their worker may have died.
 RECOVERY_GRACE_SECONDS = 10.0
+HOUSEKEEPING_SECONDS = 300.0
 
 
 class ChatService:
@@ -54,6 +57,8 @@ class ChatService:
         self._worker: asyncio.Task[None] | None = None
         self.on_turn: list[Callable[[ConversationKey, Turn], None]] = []  # hooks for tests and metrics
         self.handoff: HandoffDesk | None = None  # handoff to a person (bot/handoff); None: the bot only
+        # Masking delivered replies and deleting old rows (bot/storage/retention.py), every few minutes.
+        self.housekeeping: Callable[[], Awaitable[object]] | None = None
 
     # --- content -----------------------------------------------------------------------------------
     @property
@@ -72,7 +77,12 @@ class ChatService:
 
     # --- the turn ----------------------------------------------------------------------------------
     async def accept(self, msg: InboundMessage) -> bool:
-        """Record a channel message and process it in the background. False: a redelivery, ignored."""
+        """Record a channel message and process it in the background. False: a redelivery, or a message
+        that cannot be stored as it should (bot/channels/edge.py), ignored."""
+        admitted = admit(msg)
+        if admitted is None:
+            return False
+        msg = admitted
         key = ConversationKey(msg.channel, msg.user_id)
         item = await self.store.accept(key, msg.dedupe_key, msg.incoming.to_json())
         if item is None:
@@ -152,22 +162,42 @@ class ChatService:
         """Finish accepted messages nobody processed (a crash) and send what the outbox holds.
 
         `grace_seconds`: leave messages accepted more recently than this to the worker processing them."""
-        cutoff = utcnow() - dt.timedelta(seconds=grace_seconds)
+        now = utcnow()
+        cutoff = now - dt.timedelta(seconds=grace_seconds)
+        # A web turn is answered in its own HTTP response; another worker may be answering one right now,
+        # so even at start-up only those older than the grace are taken.
+        direct_cutoff = now - dt.timedelta(seconds=max(grace_seconds, RECOVERY_GRACE_SECONDS))
         for item in await self.store.pending_inbox(limit=200):
-            if item.id in self._in_flight or item.key.channel in DIRECT_CHANNELS or item.received_at > cutoff:
+            direct = item.key.channel in DIRECT_CHANNELS
+            if item.id in self._in_flight or item.received_at > (direct_cutoff if direct else cutoff):
                 continue
             try:
-                await self.process(item)
+                await (self._settle(item) if direct else self.process(item))
             except Exception:
                 log.exception("could not process inbox item %s", item.id)
         await self.delivery.deliver_due()
 
+    async def _settle(self, item: InboxItem) -> None:
+        """A web (or terminal) turn whose process died before answering: its page got an error and sends
+        the message again, so running it now would apply it twice. It is marked done, unanswered."""
+        async with self.store.conversation(item.key) as tx:
+            if not await tx.is_processed(item.id):
+                await tx.mark_processed(item.id)
+                log.info("settled an unanswered %s turn left by a stopped process", item.key.channel)
+
     async def _loop(self) -> None:
+        next_housekeeping = 0.0
         while True:
             try:
                 await self.recover(RECOVERY_GRACE_SECONDS)
             except Exception:
                 log.exception("recovery round failed")
+            if self.housekeeping is not None and time.monotonic() >= next_housekeeping:
+                next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+                try:
+                    await self.housekeeping()
+                except Exception:
+                    log.exception("housekeeping round failed")
             await asyncio.sleep(self.poll_seconds)
 
     def start(self) -> None:

@@ -16,6 +16,7 @@ import yaml
 from bot.errors import Problem
 
 MAX_FILE_BYTES = 512 * 1024
+MAX_INT_BITS = 63  # what a database column holds; no fee or count comes near it
 Path_ = tuple[str | int, ...]
 
 
@@ -70,7 +71,13 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.S
         return [_build(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
     if node.tag not in _SCALAR_TAGS:
         raise _Refused(node.start_mark.line + 1, f"the tag {node.tag} is not allowed")
-    value = loader.construct_object(node)
+    line = node.start_mark.line + 1
+    try:
+        value = loader.construct_object(node)
+    except (ValueError, OverflowError) as err:  # a date like 9999-99-99, a number Python will not read
+        raise _Refused(line, f"'{str(node.value)[:40]}' is not a valid value: {err}") from None
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        raise _Refused(line, f"the number is too large (more than {MAX_INT_BITS} bits)")
     return value
 
 

@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.admin_deps import AdminDep, OfficialUser, VolunteerUser
+from api.limits import BIGINT_MAX
 from api.routes.admin_content import (
     MAX_YAML,
     content_files,
@@ -172,7 +173,7 @@ class PublishIn(_Body):
     file: Annotated[str, Field(max_length=200)]
     yaml: Yaml
     comment: Annotated[str, Field(max_length=2000)]
-    base_revision: Annotated[int, Field(ge=1)]
+    base_revision: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 
 @router.post("/admin/api/publish")
@@ -207,7 +208,7 @@ async def publish(body: PublishIn, user: OfficialUser, admin: AdminDep) -> Any:
 
 
 class RollbackIn(_Body):
-    revision: Annotated[int, Field(ge=1)]
+    revision: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
@@ -239,8 +240,8 @@ async def revisions(
 async def diff(
     _user: VolunteerUser,
     admin: AdminDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[int, Query(alias="from", ge=1, le=BIGINT_MAX)],
+    to: Annotated[int, Query(ge=1, le=BIGINT_MAX)],
     file: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     try:

@@ -1,6 +1,8 @@
 """Signing in and out, who am I, staff accounts and the audit log.
 
-    GET  /admin/login?token=...      spend a one-time login link: session cookies, then 303 to /admin/
+    GET  /admin/login?token=...      a page asking to confirm; it spends nothing (a chat app's link preview
+                                     or a mail scanner opens links by GET)
+    POST /admin/login  token=...     spend the one-time link: session cookies, then 303 to /admin/
     GET  /admin/api/me               {"name", "role", "ward"}
     POST /admin/api/logout
     GET  /admin/api/users            admin: every account
@@ -17,7 +19,9 @@ as a same-site navigation, instead of the 303.
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +35,7 @@ from api.admin_deps import (
     CurrentUser,
     VolunteerUser,
 )
+from api.limits import BIGINT_MAX, RowId
 from bot.admin import audit, users
 from bot.admin.auth import SESSION_TTL, CredentialKind, csrf_for, log_in, log_out
 
@@ -44,10 +49,29 @@ _BOUNCE = (
     f'<meta http-equiv="refresh" content="0;url={HOME}"><title>Một Cửa</title></head>'
     f'<body><p><a href="{HOME}">Mở trang quản trị</a></p></body></html>'
 )
+_CONFIRM = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<link rel="stylesheet" href="/admin/admin.css"><title>Đăng nhập – Một Cửa</title></head>'
+    '<body><main class="login-confirm"><h1>Đăng nhập trang quản trị Một Cửa</h1>'
+    "<p>Đường dẫn đăng nhập chỉ dùng được một lần. Bấm nút dưới đây để vào.</p>"
+    '<form method="post" action="/admin/login"><input type="hidden" name="token" value="{token}">'
+    '<button type="submit">Đăng nhập</button></form></main></body></html>'
+)
 
 
 @router.get("/admin/login", include_in_schema=False)
-async def login(request: Request, admin: AdminDep, token: str = "") -> Response:
+async def confirm_login(token: Annotated[str, Query(max_length=200)] = "") -> Response:
+    page = HTMLResponse(_CONFIRM.format(token=html.escape(token, quote=True)))
+    page.headers["cache-control"] = "no-store"
+    page.headers["referrer-policy"] = "no-referrer"  # the link's token must not leak to another site
+    return page
+
+
+@router.post("/admin/login", include_in_schema=False)
+async def login(request: Request, admin: AdminDep) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
+    token = (form.get("token") or [""])[0]
     signed_in = await log_in(admin.engine, token)
     if signed_in is None:
         response: Response = RedirectResponse(LOGIN_FAILED, status_code=303)
@@ -119,7 +143,7 @@ async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str,
 
 
 @router.post("/admin/api/users/{user_id}/disable")
-async def disable_user(user_id: int, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
+async def disable_user(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     if user_id == user.id:
         raise HTTPException(409, "Bạn không thể tự khóa tài khoản của chính mình.")
     try:
@@ -130,7 +154,7 @@ async def disable_user(user_id: int, user: AdminUser, admin: AdminDep) -> dict[s
 
 
 @router.post("/admin/api/users/{user_id}/login-link")
-async def new_login_link(user_id: int, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
+async def new_login_link(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     try:
         token = await users.issue_login_link(admin.engine, user_id, user.actor)
     except users.UserError:
@@ -143,6 +167,6 @@ async def audit_log(
     _user: AdminUser,
     admin: AdminDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None,
 ) -> dict[str, Any]:
     return {"items": await audit.entries(admin.engine, limit, before)}

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.admin_deps import VolunteerUser
 from api.deps import ServiceDep
+from api.limits import RowId
 from bot.admin.auth import Role
 from bot.errors import ConfigError
 from bot.handoff.inbox import HandoffConflict, HandoffInbox, HandoffNotFound
@@ -79,7 +80,7 @@ async def inbox(
 
 
 @router.post("/admin/api/inbox/{handoff_id}/claim", response_model=None)
-async def claim(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
+async def claim(handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.claim(handoff_id, user)
     except HandoffNotFound:
@@ -92,7 +93,7 @@ async def claim(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dic
 
 @router.post("/admin/api/inbox/{handoff_id}/reply", response_model=None)
 async def reply(
-    handoff_id: int, body: ReplyIn, user: VolunteerUser, handoffs: InboxDep
+    handoff_id: RowId, body: ReplyIn, user: VolunteerUser, handoffs: InboxDep
 ) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.reply(handoff_id, user, body.text)
@@ -105,7 +106,9 @@ async def reply(
 
 
 @router.post("/admin/api/inbox/{handoff_id}/release", response_model=None)
-async def release(handoff_id: int, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
+async def release(
+    handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep
+) -> dict[str, Any] | JSONResponse:
     try:
         return await handoffs.release(handoff_id, user)
     except HandoffNotFound:

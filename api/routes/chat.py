@@ -1,17 +1,21 @@
 """POST /api/chat: the web chat page (and any script) talks to the bot here.
 
-Same input and output as `motcua chat --jsonl`: {"user_id", "text"} or {"user_id", "button"} (or
-{"user_id", "start": "<procedure id>"} for a deep link) -> {"messages": [{"text", "buttons", "links"?}]}.
+{"text"} or {"button"} (or {"start": "<procedure id>"} for a deep link) -> {"messages": [{"text",
+"buttons", "links"?}]}. Without a conversation token the request starts a conversation and the answer
+carries its `"token"`; later requests send it in the X-Motcua-Conversation header (or a "token" field).
+The web API takes no user id: the terminal's `motcua chat --jsonl` still does (api/conversation_token.py).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.deps import ServiceDep
+from api.conversation_token import HEADER, new_token, user_id_for, well_formed
+from api.deps import ServiceDep, SettingsDep
+from api.rate_limit import guard_turn
 from bot.domain.messages import Incoming, replies_to_json
 
 router = APIRouter(tags=["chat"])
@@ -22,7 +26,7 @@ MAX_TEXT = 2000  # a chat message; longer input is refused, not cut (nothing acc
 class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+    token: Annotated[str, Field(min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_\-]+$")] | None = None
     text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
     button: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     start: Annotated[str, Field(max_length=64)] | None = None
@@ -60,12 +64,22 @@ class MessageOut(BaseModel):
 
 class ChatOut(BaseModel):
     messages: list[MessageOut]
+    token: str | None = Field(default=None, description="only when this request started the conversation")
 
 
-@router.post("/api/chat", response_model=ChatOut)
-async def chat(body: ChatIn, service: ServiceDep) -> dict[str, Any]:
-    replies = await service.converse("web", body.user_id, body.incoming())
-    return replies_to_json(replies)
+@router.post("/api/chat", response_model=ChatOut, response_model_exclude_none=True)
+async def chat(body: ChatIn, request: Request, service: ServiceDep, settings: SettingsDep) -> dict[str, Any]:
+    given = request.headers.get(HEADER) or body.token
+    if given is not None and not well_formed(given):
+        raise HTTPException(422, f"malformed {HEADER}")
+    token = given or new_token()
+    user_id = user_id_for(token, settings.secret_salt)
+    await guard_turn(request, user_id)
+    replies = await service.converse("web", user_id, body.incoming())
+    answer = replies_to_json(replies)
+    if given is None:
+        answer["token"] = token
+    return answer
 
 
 @router.get("/api/ui")

@@ -1,4 +1,5 @@
-"""GET /healthz: 200 when the app can serve (content loaded, database answering)."""
+"""GET /healthz: 200 when the app can serve: content loaded, and the database is the one it started with
+and takes a write (bot/storage/identity.py); 503 otherwise."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ServiceDep
 from bot.storage.base import ConversationKey
+from bot.storage.identity import prove
+from bot.storage.sql import SqlStore
 
 router = APIRouter(tags=["health"])
 
@@ -21,7 +24,10 @@ async def healthz(service: ServiceDep) -> JSONResponse:
         "channels": sorted(["web", *service.senders]),
     }
     try:
-        await service.store.load_state(ConversationKey("health", "probe"))
+        if isinstance(service.store, SqlStore):
+            await prove(service.store)
+        else:
+            await service.store.load_state(ConversationKey("health", "probe"))
     except Exception as err:
         return JSONResponse({"status": "unavailable", "reason": type(err).__name__}, status_code=503)
     return JSONResponse(body)

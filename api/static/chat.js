@@ -1,11 +1,13 @@
 // Motcua web chat: plain JavaScript, no build step. Talks to POST /api/chat; every word on the page comes
 // from the server (GET /api/ui, taken from flows.yaml), so officials can change it without a programmer.
-// The conversation id and the transcript live in localStorage, so a reload keeps the conversation.
+// The conversation token (made by the server on the first POST /api/chat, sent back in the
+// X-Motcua-Conversation header) and the transcript live in localStorage, so a reload keeps the conversation.
 (function () {
   "use strict";
   var API = new URL("api/chat", document.baseURI).toString();
   var UI_API = new URL("api/ui", document.baseURI).toString();
-  var KEY_USER = "motcua.user";
+  var KEY_TOKEN = "motcua.token";
+  var TOKEN_HEADER = "X-Motcua-Conversation";
   var KEY_LOG = "motcua.log";
   var MAX_KEPT = 200; // transcript entries kept across reloads
 
@@ -17,16 +19,14 @@
   var ui = {};
   var busy = false;
 
-  function userId() {
-    var id = localStorage.getItem(KEY_USER);
-    if (!id) {
-      var bytes = new Uint8Array(16);
-      crypto.getRandomValues(bytes);
-      id = "w-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-      localStorage.setItem(KEY_USER, id);
-    }
-    return id;
+  // Only the holder of the token may read or write the conversation; the server hands it out once.
+  function withToken(headers) {
+    var token = localStorage.getItem(KEY_TOKEN);
+    if (token) headers[TOKEN_HEADER] = token;
+    return headers;
   }
+  function keepToken(data) { if (data && typeof data.token === "string") localStorage.setItem(KEY_TOKEN, data.token); }
+  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
 
   function loadTranscript() {
     try { return JSON.parse(localStorage.getItem(KEY_LOG) || "[]"); } catch (e) { return []; }
@@ -69,6 +69,7 @@
     var box = document.createElement("div");
     box.className = "links";
     links.forEach(function (l) {
+      if (!safeUrl(l.url)) { box.appendChild(document.createTextNode(l.label)); return; } // javascript:, data:...
       var a = document.createElement("a");
       a.href = l.url; a.textContent = l.label; a.target = "_blank"; a.rel = "noopener noreferrer";
       box.appendChild(a);
@@ -133,10 +134,9 @@
       saveTranscript(transcript);
       scrollDown();
     }
-    body.user_id = userId();
-    return fetch(API, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    return fetch(API, { method: "POST", headers: withToken({ "Content-Type": "application/json" }), body: JSON.stringify(body) })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-      .then(function (data) { status.textContent = ""; showReplies(data.messages || []); })
+      .then(function (data) { keepToken(data); status.textContent = ""; showReplies(data.messages || []); })
       .catch(function () { status.textContent = ui.offline || "…"; })
       .then(function () { busy = false; checkUpdates(); });
   }
@@ -153,8 +153,9 @@
     clearTimeout(pollTimer);
     pollTimer = null;
     var after = localStorage.getItem(KEY_AFTER);
-    var url = UPDATES_API + "?user_id=" + encodeURIComponent(userId()) + (after ? "&after=" + encodeURIComponent(after) : "");
-    return fetch(url)
+    if (!localStorage.getItem(KEY_TOKEN)) return Promise.resolve(); // no conversation yet
+    var url = UPDATES_API + (after ? "?after=" + encodeURIComponent(after) : "");
+    return fetch(url, { headers: withToken({}) })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
       .then(function (data) {
         if (data.messages && data.messages.length) showReplies(data.messages);

@@ -2,6 +2,8 @@
 //   <script src="https://<motcua host>/widget.js" defer></script>
 // It adds a chat bubble in the corner that opens the chat panel (an iframe of the chat page on the
 // Motcua host, so the page's own scripts and styles are untouched). Words come from GET /api/ui.
+// The conversation token (X-Motcua-Conversation) lives inside that iframe, on the Motcua origin: this
+// script and the page embedding it never see it, and never talk to /api/chat themselves.
 (function () {
   "use strict";
   if (window.__motcuaWidget) return;

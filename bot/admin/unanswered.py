@@ -26,6 +26,7 @@ from bot.admin.db import unit
 from bot.admin.yaml_patch import add_list_item
 from bot.domain.engine_render import PICK_PREFIX
 from bot.domain.flow_topics import phrasing_key
+from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
 from bot.domain.text import fold
 from bot.storage.base import utcnow
@@ -47,6 +48,7 @@ class _Group:
 
 
 def _add(groups: dict[tuple[str, str], _Group], text: str, decision: str, at: dt.datetime) -> None:
+    text = mask_pii(text)  # again on the way out: rows stored before masking improved
     key = (fold(text), decision)
     if not key[0]:
         return

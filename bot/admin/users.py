@@ -75,6 +75,16 @@ async def issue_login_link(engine: AsyncEngine, user_id: int, by: Actor) -> str:
     """A new one-time login token for an existing account (the old link was lost or expired)."""
     await _require_active(engine, user_id)
     async with unit(engine, write=True) as conn:
+        # Only the newest link works: one sent earlier (perhaps to a wrong address) stops working now.
+        await conn.execute(
+            update(AdminCredential)
+            .where(
+                AdminCredential.user_id == user_id,
+                AdminCredential.kind == CredentialKind.LOGIN.value,
+                AdminCredential.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
         token = await add_credential(conn, user_id, CredentialKind.LOGIN, LOGIN_LINK_TTL)
         await record(conn, by, "user.login_link", f"user:{user_id}")
     return token

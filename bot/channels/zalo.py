@@ -153,7 +153,11 @@ def webhook_for(settings: Settings) -> ZaloWebhook | None:
     """The webhook checker for these settings; None when Zalo is off."""
     if not (settings.zalo_enabled and settings.zalo_app_id and settings.zalo_oa_secret_key):
         return None
-    return ZaloWebhook(app_id=settings.zalo_app_id, oa_secret_key=settings.zalo_oa_secret_key)
+    return ZaloWebhook(
+        app_id=settings.zalo_app_id,
+        oa_secret_key=settings.zalo_oa_secret_key,
+        max_age_seconds=settings.zalo_event_window_seconds,
+    )
 
 
 async def start_channel(settings: Settings, service: _HasStore, http: httpx.AsyncClient) -> ZaloSender | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.base import InboundMessage
+from bot.channels.edge import within_window
 from bot.channels.zalo_events import field, to_inbound
 from bot.channels.zalo_signature import signature_matches
 
@@ -37,9 +38,10 @@ class ZaloWebhook:
         max_body_bytes: int = MAX_BODY_BYTES,
         max_age_seconds: float | None = None,
     ) -> None:
-        """`max_age_seconds`: refuse events whose timestamp is further than this from now (replays).
-        Off by default: Zalo retries a failed delivery for hours with the original, signed timestamp,
-        and redelivery is already made harmless by the dedupe key."""
+        """`max_age_seconds`: refuse events whose timestamp is further than this from now (replays, a
+        clock gone wrong). The app sets MOTCUA_ZALO_EVENT_WINDOW_SECONDS (a week by default: Zalo retries
+        a failed delivery for hours with the original, signed timestamp); inside the window the dedupe
+        key makes redelivery harmless. None (tests): no window."""
         self.app_id = app_id
         self._secret = oa_secret_key
         self.max_body_bytes = max_body_bytes
@@ -73,11 +75,7 @@ class ZaloWebhook:
     def _stale(self, timestamp: str, now_ms: int) -> bool:
         if self.max_age_seconds is None:
             return False
-        try:
-            sent_ms = int(timestamp)
-        except ValueError:
-            return True
-        return abs(now_ms - sent_ms) > self.max_age_seconds * 1000
+        return not within_window(timestamp, now_ms, self.max_age_seconds)
 
 
 def _parse(raw_body: bytes) -> dict[str, Any] | None:

@@ -15,9 +15,10 @@ from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.portal_page import PortalPage
+from bot.domain.web_urls import web_url
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^\d\.\d{6}$"
@@ -28,6 +29,7 @@ class Strict(BaseModel):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+WebUrl = Annotated[str, Field(min_length=1), AfterValidator(web_url)]  # becomes a link: http(s) only
 
 
 class AgencyLevel(StrEnum):
@@ -54,7 +56,7 @@ class Agency(Strict):
 
 class Portal(Strict):
     name: NonEmpty = "Cổng Dịch vụ công quốc gia"
-    url: NonEmpty = "https://dichvucong.gov.vn"
+    url: WebUrl = "https://dichvucong.gov.vn"
     vneid: bool = False  # can also be filed inside the VNeID app
 
 

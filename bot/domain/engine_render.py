@@ -18,6 +18,7 @@ from bot.domain.flows import AskStep, ButtonSpec, Flows, HandoffStep, LinkSpec, 
 from bot.domain.messages import Button, Link, Reply
 from bot.domain.state import ConversationState
 from bot.domain.templates import Facts, Item, Wording
+from bot.domain.web_urls import is_web_url
 
 PICK_LIMIT = 5  # procedures offered by a pick step (Zalo shows at most 5 buttons per message)
 PICK_PREFIX = "p:"
@@ -135,7 +136,8 @@ class Renderer:
     def links(self, specs: list[LinkSpec], facts: Facts) -> tuple[Link, ...]:
         """The links whose label and address are known (a procedure without a `source` has no page)."""
         rendered = [Link(self.render(k.label, facts), self.render(k.url, facts)) for k in specs]
-        return tuple(link for link in rendered if link.label and link.url)
+        # Only web addresses become links, whatever a template filled in (never javascript: or data:).
+        return tuple(link for link in rendered if link.label and is_web_url(link.url))
 
     def buttons(self, specs: list[ButtonSpec], prefix: str, facts: Facts) -> list[Offer]:
         """The buttons whose `when:` holds; a command button keeps the command's own id."""

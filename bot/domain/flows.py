@@ -29,10 +29,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    model_validator,
+)
 
 from bot.domain.flow_topics import Topic
 from bot.domain.handoff_config import HandoffConfig
+from bot.domain.web_urls import web_url_or_template
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=20)]
 Target = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=41)]
@@ -58,7 +68,9 @@ class Strict(BaseModel):
 
 class LinkSpec(Strict):
     label: Text
-    url: Text
+    url: Annotated[
+        Text, AfterValidator(web_url_or_template)
+    ]  # http(s), or a template such as "{procedure.source}"
 
 
 class ButtonSpec(Strict):

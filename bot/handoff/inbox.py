@@ -17,8 +17,10 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 
 from bot.admin.audit import Actor, record
+from bot.admin.db import unit
 from bot.domain.handoff_config import fill
 from bot.domain.messages import Reply
 from bot.domain.state import ConversationState
@@ -187,26 +189,37 @@ class HandoffInbox:
     async def _deliver(self, key: ConversationKey) -> None:
         if key.channel not in DIRECT:
             await self.desk.service.deliver_for(key)
+            return
+        # The web page fetches these by cursor: written is delivered, so they never wait in the due scan.
+        async with unit(self.store.engine, write=True) as conn:
+            await conn.execute(
+                sql_update(Outbox)
+                .where(
+                    Outbox.channel == key.channel,
+                    Outbox.user_id == key.user_id,
+                    Outbox.inbox_id.is_(None),
+                    Outbox.delivered_at.is_(None),
+                )
+                .values(delivered_at=self.desk.clock())
+            )
 
     # --- the web page ------------------------------------------------------------------------------
     async def updates(self, user_id: str, after: int | None) -> dict[str, Any]:
         """What reached a web citizen outside their own turns (a person's replies, handing back), after
-        the cursor `after` (an outbox id), or everything not yet fetched when the page has no cursor.
+        the cursor `after` (an outbox id); without a cursor, none: only the cursor to start from.
 
-        `handoff` says whether the page should keep asking: read before the messages, so the ones that
-        close a handoff are never missed."""
+        Reading changes nothing: those replies were marked delivered when written (`_deliver`), the page
+        being their mailbox. `handoff` says whether the page should keep asking: read before the
+        messages, so the ones that close a handoff are never missed."""
         key = ConversationKey(WEB, user_id)
         async with self.store.engine.connect() as conn:
             current = await queue.latest(conn, key)
             mine = (Outbox.channel == WEB, Outbox.user_id == user_id, Outbox.inbox_id.is_(None))
-            newer = Outbox.id > after if after is not None else Outbox.delivered_at.is_(None)
-            query = (
-                select(Outbox.id, Outbox.reply).where(*mine, newer).order_by(Outbox.id).limit(UPDATES_LIMIT)
-            )
-            rows = (await conn.execute(query)).all()
+            rows: list[Any] = []
+            if after is not None:
+                query = select(Outbox.id, Outbox.reply).where(*mine, Outbox.id > after)
+                rows = list((await conn.execute(query.order_by(Outbox.id).limit(UPDATES_LIMIT))).all())
             newest = (await conn.execute(select(func.max(Outbox.id)).where(*mine))).scalar()
-        for row in rows:
-            await self.store.mark_delivered(row.id)
         cursor = rows[-1].id if rows else (after if after is not None else newest or 0)
         state = current.status if current is not None and current.is_open else None
         return {"messages": [row.reply for row in rows], "after": cursor, "handoff": state}

@@ -207,7 +207,8 @@ async def transcripts(conn: AsyncConnection, handoff_ids: list[int]) -> dict[int
     )
     found: dict[int, list[Line]] = {i: [] for i in handoff_ids}
     for row in (await conn.execute(query)).all():
-        found[row.handoff_id].append(Line(row.who, row.text, row.at, row.author))
+        # Masked again on the way out: lines stored before masking improved.
+        found[row.handoff_id].append(Line(row.who, mask_pii(row.text), row.at, row.author))
     return found
 
 

@@ -10,9 +10,22 @@ import csv
 import io
 from pathlib import Path
 
-from bot.report.table import Table, csv_text
+from bot.report.table import Cell, Table, csv_text
 
 ENCODING = "utf-8-sig"
+# A spreadsheet reads a cell starting with one of these as a formula ("=HYPERLINK(...)" typed by a citizen
+# into the chat would run when an official opens questions.csv). Such text cells get a leading apostrophe,
+# which spreadsheets show as plain text; numbers and dates are written by us and never start so.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """`text` safe to open in a spreadsheet: never read as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _cell(cell: Cell) -> str:
+    return neutralised(cell) if isinstance(cell, str) else csv_text(cell)
 
 
 def csv_content(table: Table) -> str:
@@ -20,9 +33,9 @@ def csv_content(table: Table) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(c.label for c in table.columns)
     for row in table.rows:
-        writer.writerow(csv_text(cell) for cell in row)
+        writer.writerow(_cell(cell) for cell in row)
     if table.total is not None:
-        writer.writerow(csv_text(cell) for cell in table.total)
+        writer.writerow(_cell(cell) for cell in table.total)
     return out.getvalue()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, MetaData, Table, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.privacy import mask_pii
 from bot.errors import StorageError
 from bot.report.history import AssistedRecord, EventRecord, FeedbackRecord, HandoffRecord, History
 from bot.report.quarter import Quarter
@@ -86,7 +87,7 @@ async def _events(conn: AsyncConnection, quarter: Quarter) -> list[EventRecord]:
             r.step,
             r.procedure,
             r.incoming_kind,
-            r.text_masked,
+            mask_pii(r.text_masked),  # again on the way out: rows stored before masking improved
             r.search_decision,
             r.search_top,
         )

@@ -16,13 +16,13 @@ import datetime as dt
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.errors import StorageError
+from bot.errors import ConversationBusy, StorageError
 from bot.storage import sql_queries as queries
 from bot.storage.base import (
     CLAIM_BATCH,
@@ -48,6 +48,10 @@ from bot.storage.sql_units import Units
 from bot.storage.storable import storable_incoming
 from bot.storage.tables import Conversation, Inbox, Outbox, Secret
 
+BUSY = -1  # what the accept job answers when the conversation has too many unprocessed messages
+if TYPE_CHECKING:
+    from bot.storage.identity import FileIdentity
+
 SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
 EVENTS_PAGE = 500
 
@@ -62,6 +66,12 @@ class SqlStore:
         self._conversation_locks = KeyedLocks()
         self._secret_locks = KeyedLocks()
         self._units = Units(engine, single_connection)
+        # Accepted, unprocessed messages one conversation may have; beyond it `accept` raises
+        # ConversationBusy (a flood from one sender cannot fill the inbox). None: no bound.
+        self.max_pending: int | None = None
+        # Set by bot.storage.identity.open_checked: the SQLite file and the database's own id at start.
+        self.file_identity: FileIdentity | None = None
+        self.database_id: str | None = None
 
     @classmethod
     async def open(
@@ -111,11 +121,20 @@ class SqlStore:
         # The unique (channel, dedupe_key) makes a redelivery, even a concurrent one, a no-op: no row back.
         insert = insert_ignoring_conflicts(self._dialect, Inbox, values, ["channel", "dedupe_key"])
 
+        if self.file_identity is not None:
+            self.file_identity.check()  # never accept into a deleted file: the message would be lost
+        bound = self.max_pending
+
         async def job(conn: AsyncConnection) -> int | None:
+            # Not raised in here: a shared (group-commit) transaction would fail for everyone in it.
+            if bound is not None and (await conn.execute(queries.pending_of(key, bound))).scalar() >= bound:
+                return BUSY
             inserted: int | None = (await conn.execute(insert.returning(Inbox.id))).scalar()
             return inserted
 
         inbox_id = await self._units.write(job)
+        if inbox_id == BUSY:
+            raise ConversationBusy(key.channel)
         if inbox_id is None:
             return None
         return InboxItem(inbox_id, key, dedupe_key, stored, now)

@@ -24,6 +24,17 @@ def pending_inbox(limit: int) -> Select[Any]:
     )
 
 
+def pending_of(key: ConversationKey, bound: int) -> Select[Any]:
+    """How many unprocessed messages the conversation has, counted up to `bound` (no further: cheap)."""
+    mine = (
+        select(Inbox.id)
+        .where(Inbox.processed_at.is_(None), Inbox.channel == key.channel, Inbox.user_id == key.user_id)
+        .limit(bound)
+        .subquery()
+    )
+    return select(func.count()).select_from(mine)
+
+
 def inbox_item(row: Row[Any]) -> InboxItem:
     return InboxItem(
         row.id, ConversationKey(row.channel, row.user_id), row.dedupe_key, row.incoming, row.received_at

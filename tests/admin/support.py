@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -54,10 +54,20 @@ def add_staff(client: TestClient, role: str, name: str | None = None, ward: str 
     return result
 
 
+def spend_link(client: TestClient, login_path: str, base: str = "", **headers: str) -> Any:
+    """Open a login link (GET: a page that asks to confirm, spending nothing), then confirm it (POST)."""
+    page = client.get(base + login_path, follow_redirects=False)
+    assert page.status_code == 200 and 'method="post"' in page.text, page.text
+    token = parse_qs(urlsplit(login_path).query)["token"][0]
+    return client.post(
+        base + "/admin/login", data={"token": token}, headers=headers or None, follow_redirects=False
+    )
+
+
 def sign_in(client: TestClient, staff: Staff) -> dict[str, str]:
     """Start a browser session as `staff` (replacing any other); returns the CSRF header to send."""
     client.cookies.clear()
-    response = client.get(staff.login_path, follow_redirects=False)
+    response = spend_link(client, staff.login_path)
     assert response.status_code == 303, response.text
     return {CSRF_HEADER: client.cookies[CSRF_COOKIE]}
 

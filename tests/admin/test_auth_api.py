@@ -11,7 +11,7 @@ from api.admin_deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from bot.admin import users
 from bot.admin.audit import SYSTEM
 from tests.admin.conftest import AdminKit
-from tests.admin.support import add_staff, context, run, sign_in
+from tests.admin.support import add_staff, context, run, sign_in, spend_link
 
 # Every admin route A1 serves, with a body that would be valid, so only auth decides the answer.
 ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -91,7 +91,7 @@ def test_a_login_link_opens_a_session_once(kit: AdminKit) -> None:
     client = kit.client
     staff = add_staff(client, "volunteer", "Phạm Thu", "Xã Tân Phú")
     client.cookies.clear()
-    first = client.get(staff.login_path, follow_redirects=False)
+    first = spend_link(client, staff.login_path)
     assert first.status_code == 303 and first.headers["location"] == "/admin/"
     assert client.get("/admin/api/me").json() == {
         "name": "Phạm Thu",
@@ -100,7 +100,7 @@ def test_a_login_link_opens_a_session_once(kit: AdminKit) -> None:
     }
 
     client.cookies.clear()
-    again = client.get(staff.login_path, follow_redirects=False)
+    again = spend_link(client, staff.login_path)
     assert again.status_code == 303 and again.headers["location"].startswith("/admin/login.html?error=")
     assert SESSION_COOKIE not in client.cookies
     assert client.get("/admin/api/me").status_code == 401
@@ -109,7 +109,7 @@ def test_a_login_link_opens_a_session_once(kit: AdminKit) -> None:
 def test_session_cookies_are_http_only_strict_and_scoped(kit: AdminKit) -> None:
     staff = add_staff(kit.client, "official")
     kit.client.cookies.clear()
-    response = kit.client.get(staff.login_path, follow_redirects=False)
+    response = spend_link(kit.client, staff.login_path)
     cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
     assert "httponly" in cookies[SESSION_COOKIE] and "httponly" not in cookies[CSRF_COOKIE]
     for name in (SESSION_COOKIE, CSRF_COOKIE):
@@ -120,7 +120,7 @@ def test_session_cookies_are_http_only_strict_and_scoped(kit: AdminKit) -> None:
 
 def test_cookies_are_secure_over_https(kit: AdminKit) -> None:
     staff = add_staff(kit.client, "official")
-    response = kit.client.get("https://testserver" + staff.login_path, follow_redirects=False)
+    response = spend_link(kit.client, staff.login_path, base="https://testserver")
     cookies = [c.lower() for c in response.headers.get_list("set-cookie")]
     assert len(cookies) == 2 and all("; secure" in c for c in cookies)
 
@@ -129,9 +129,7 @@ def test_a_link_opened_from_another_site_moves_on_by_itself(kit: AdminKit) -> No
     """A redirect after a cross-site navigation would not carry the Strict cookie; a page does."""
     staff = add_staff(kit.client, "official")
     kit.client.cookies.clear()
-    response = kit.client.get(
-        staff.login_path, headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
-    )
+    response = spend_link(kit.client, staff.login_path, **{"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 200
     assert 'http-equiv="refresh"' in response.text and "url=/admin/" in response.text
     assert kit.client.get("/admin/api/me").status_code == 200
@@ -183,9 +181,7 @@ def test_an_admin_adds_a_user_whose_link_works_and_disables_them(kit: AdminKit) 
         "disabled": False,
     }.items() <= next(u for u in listed if u["id"] == user_id).items()
 
-    assert (
-        client.get(link.removeprefix("https://motcua.example.vn"), follow_redirects=False).status_code == 303
-    )
+    assert spend_link(client, link.removeprefix("https://motcua.example.vn")).status_code == 303
     assert client.get("/admin/api/me").json()["name"] == "Võ Hoa"
     assert client.post(f"/admin/api/users/{user_id}/disable", headers=kit.admin.bearer).status_code == 200
     assert client.get("/admin/api/me").status_code == 401  # the open session ended with the account

@@ -14,7 +14,7 @@ from bot.admin.revisions import Revisions
 from bot.cli_admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.config import CHECKOUT, Settings, load_settings
 from bot.storage.sql import SqlStore
-from tests.admin.support import admin_app
+from tests.admin.support import admin_app, spend_link
 
 BASE = "https://motcua.example.vn"
 
@@ -63,18 +63,14 @@ def test_user_add_prints_a_one_time_login_link_that_signs_in(
     link = capsys.readouterr().out.strip()
     assert re.fullmatch(re.escape(BASE) + r"/admin/login\?token=[A-Za-z0-9_\-]{40,}", link)
     with TestClient(admin_app(cli_settings)) as client:
-        assert client.get(link.removeprefix(BASE), follow_redirects=False).status_code == 303
+        assert spend_link(client, link.removeprefix(BASE)).status_code == 303
         assert client.get("/admin/api/me").json() == {
             "name": "Nguyễn Thị Lan",
             "role": "official",
             "ward": "Phường Bến Nghé",
         }
         client.cookies.clear()
-        assert (
-            client.get(link.removeprefix(BASE), follow_redirects=False)
-            .headers["location"]
-            .endswith("error=link")
-        )
+        assert spend_link(client, link.removeprefix(BASE)).headers["location"].endswith("error=link")
 
 
 def test_user_list_disable_token_and_link(cli_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,7 +93,7 @@ def test_user_list_disable_token_and_link(cli_settings: Settings, capsys: pytest
     assert rows[1][4] == "Bộ phận Một cửa"
     with TestClient(admin_app(cli_settings)) as client:
         assert client.get("/admin/api/users", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-        client.get(link.removeprefix(BASE), follow_redirects=False)
+        spend_link(client, link.removeprefix(BASE))
         assert client.get("/admin/api/me").status_code == 401  # the account was disabled after the link
 
 

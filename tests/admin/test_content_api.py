@@ -180,7 +180,7 @@ def test_preview_runs_the_draft_without_storing_anything(kit: AdminKit) -> None:
     ).json()
     assert second["messages"] and second["state"] != first["state"]
     assert _get(kit, "/admin/api/revisions")["items"] == revisions_before
-    live = kit.client.post("/api/chat", json={"user_id": "preview-check", "start": "ho-chieu"}).json()
+    live = kit.client.post("/api/chat", json={"start": "ho-chieu"}).json()
     assert "7.777" not in "\n".join(m["text"] for m in live["messages"])
 
 

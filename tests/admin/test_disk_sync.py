@@ -23,7 +23,7 @@ def copy_content(tmp_path: Path) -> dict[str, Path]:
 
 
 def bot_says(client: TestClient, procedure: str, user: str) -> str:
-    reply = client.post("/api/chat", json={"user_id": user, "start": procedure}).json()
+    reply = client.post("/api/chat", json={"start": procedure}).json()
     return "\n".join(m["text"] for m in reply["messages"])
 
 

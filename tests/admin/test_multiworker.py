@@ -86,7 +86,7 @@ def _workers(url: str, count: int) -> Iterator[list[str]]:
 
 
 def _says(base: str, user: str) -> str:
-    reply = httpx.post(f"{base}/api/chat", json={"user_id": user, "start": "ho-chieu"}, timeout=10).json()
+    reply = httpx.post(f"{base}/api/chat", json={"start": "ho-chieu"}, timeout=10).json()
     return "\n".join(m["text"] for m in reply["messages"])
 
 

@@ -26,7 +26,7 @@ def _publish(
 
 
 def _bot_says(kit: AdminKit, procedure_id: str, user: str) -> str:
-    reply = kit.client.post("/api/chat", json={"user_id": user, "start": procedure_id}).json()
+    reply = kit.client.post("/api/chat", json={"start": procedure_id}).json()
     return "\n".join(m["text"] for m in reply["messages"])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.admin.unanswered import ABANDON_AFTER, group_unanswered
 from tests.admin.conftest import AdminKit
+from tests.support.web_chat import WebChat
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -58,12 +59,13 @@ def test_a_choose_list_counts_only_when_the_citizen_did_not_pick() -> None:
 
 def test_the_page_lists_what_citizens_asked_and_drops_it_once_answered(kit: AdminKit) -> None:
     chat = kit.client
-    for user, text in (("u1", "xin cấp giấy phép nuôi mèo rừng"), ("u2", "Xin cấp giấy phép nuôi mèo rừng")):
-        chat.post("/api/chat", json={"user_id": user, "text": text})
-    chat.post("/api/chat", json={"user_id": "u3", "text": "cấp lại"})
-    chat.post("/api/chat", json={"user_id": "u3", "text": "menu"})
-    chat.post("/api/chat", json={"user_id": "u4", "text": "cấp lại"})
-    chat.post("/api/chat", json={"user_id": "u4", "button": "p:cap-lai-gplx"})
+    for text in ("xin cấp giấy phép nuôi mèo rừng", "Xin cấp giấy phép nuôi mèo rừng"):
+        WebChat(chat).say(text=text)
+    third, fourth = WebChat(chat), WebChat(chat)
+    third.say(text="cấp lại")
+    third.say(text="menu")
+    fourth.say(text="cấp lại")
+    fourth.say(button="p:cap-lai-gplx")
 
     items = chat.get("/admin/api/unanswered", headers=kit.volunteer.bearer).json()["items"]
     cats = next(i for i in items if i["text"].lower() == "xin cấp giấy phép nuôi mèo rừng")

@@ -33,6 +33,10 @@ def test_without_a_session_the_pages_lead_to_sign_in_and_back(site: Site, new_co
     # The link worked once; opened again (say, by someone who found it) it is explained, not accepted.
     other = new_context().new_page()
     other.goto(site.base + link)
+    confirm = other.get_by_role("button", name="Đăng nhập")
+    expect(confirm).to_be_visible()  # opening the link only asks; confirming spends it
+    shot(other, "admin-login-confirm.png")
+    confirm.click()
     page_status = other.locator("#login-status")
     expect(page_status).to_contain_text("đã dùng rồi")
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from bot.config import Settings, load_settings
+from tests.support.web_chat import WebChat
 
 
 @pytest.fixture
@@ -28,37 +29,39 @@ def test_health_answers_when_the_app_can_serve(client: TestClient) -> None:
 
 
 def test_start_then_type_a_question_reaches_a_procedure(client: TestClient) -> None:
-    first = client.post("/api/chat", json={"user_id": "web-1", "start": ""}).json()
+    chat = WebChat(client)
+    first = chat.post(start="").json()
     assert first["messages"] and first["messages"][-1]["buttons"], "the greeting offers buttons"
-    reply = client.post("/api/chat", json={"user_id": "web-1", "text": "lam giay khai sinh cho con"}).json()
+    reply = chat.post(text="lam giay khai sinh cho con").json()
     text = "\n".join(m["text"] for m in reply["messages"])
     assert "khai sinh" in text.lower()
     assert all(isinstance(b["id"], str) and b["label"] for m in reply["messages"] for b in m["buttons"])
 
 
 def test_a_button_from_the_reply_moves_the_conversation_on(client: TestClient) -> None:
-    greeting = client.post("/api/chat", json={"user_id": "web-2", "start": ""}).json()
+    chat = WebChat(client)
+    greeting = chat.post(start="").json()
     button = greeting["messages"][-1]["buttons"][0]
-    after = client.post("/api/chat", json={"user_id": "web-2", "button": button["id"]}).json()
+    after = chat.post(button=button["id"]).json()
     assert after["messages"], "pressing a live button always answers"
     assert after != greeting
 
 
 def test_deep_link_start_opens_the_procedure(client: TestClient) -> None:
-    reply = client.post("/api/chat", json={"user_id": "web-3", "start": "ho-chieu"}).json()
+    reply = WebChat(client).post(start="ho-chieu").json()
     assert "hộ chiếu" in "\n".join(m["text"] for m in reply["messages"]).lower()
 
 
 @pytest.mark.parametrize(
     "body",
     [
-        {"user_id": "u", "text": "x" * 2001},  # over the message limit
-        {"user_id": "u"},  # nothing to say
-        {"user_id": "u", "text": "a", "button": "b"},  # two things at once
-        {"user_id": "", "text": "a"},
-        {"user_id": "a b", "text": "a"},  # not a conversation id
-        {"user_id": "u", "text": "a", "extra": 1},
-        {"text": "a"},
+        {"text": "x" * 2001},  # over the message limit
+        {},  # nothing to say
+        {"text": "a", "button": "b"},  # two things at once
+        {"user_id": "u", "text": "a"},  # the web API takes no user id: the token names the conversation
+        {"token": "short", "text": "a"},  # not a token the server made
+        {"token": "a b" * 20, "text": "a"},
+        {"text": "a", "extra": 1},
     ],
 )
 def test_invalid_input_is_refused_and_changes_nothing(client: TestClient, body: dict[str, object]) -> None:
@@ -70,7 +73,7 @@ def test_invalid_input_is_refused_and_changes_nothing(client: TestClient, body: 
 def test_a_one_megabyte_body_is_refused_before_parsing(client: TestClient) -> None:
     response = client.post(
         "/api/chat",
-        content=b'{"user_id": "u", "text": "' + b"a" * 1_000_000 + b'"}',
+        content=b'{"text": "' + b"a" * 1_000_000 + b'"}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413

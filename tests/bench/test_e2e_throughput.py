@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from bench.common import LEXICON_FILE, PROCEDURES_DIR, ROOT, Table
+from bench.common import LEXICON_FILE, PORTAL_FILE, PROCEDURES_DIR, ROOT, Table
 from bench.e2e_profile import fold
 from bench.e2e_throughput import PG_DEFAULT, SETUPS, run
 from bot.content import load_content
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_small_run_serves_every_citizen_exactly_once() -> None:
-    content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE)
+    content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE, PORTAL_FILE)
 
     section = run(content, [SETUPS["sqlite"]], citizens=3, turns=3, seed=7, pg_url=PG_DEFAULT, profile=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import re
 
 import pytest
@@ -193,6 +194,10 @@ _harmless = st.one_of(
 
 @given(st.lists(_harmless, min_size=1, max_size=6), st.sampled_from([" và ", ", ", "; ", " hoặc "]))
 def test_codes_dates_money_and_short_numbers_in_any_mix_are_untouched(parts: list[str], joint: str) -> None:
+    # Short numbers in a row joined by one punctuation mark are how an ID is typed to dodge a filter
+    # ("1234, 5678, 9012"): masking those is intended, so they are not "harmless" here.
+    if joint.strip(" ") in {",", ";"}:
+        assume(not any(a.isdigit() and b.isdigit() for a, b in itertools.pairwise(parts)))
     text = joint.join(parts)
 
     assert mask_pii(text) == text

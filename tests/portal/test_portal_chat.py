@@ -110,7 +110,7 @@ def client(database_url: str, tier_file: Path) -> Iterator[TestClient]:
 
 
 def test_web_api_opens_a_portal_procedure_by_deep_link(client: TestClient) -> None:
-    reply = client.post("/api/chat", json={"user_id": "web-portal", "start": "tthc-1-013080"}).json()
+    reply = client.post("/api/chat", json={"start": "tthc-1-013080"}).json()
     text = _texts(reply)
     assert "Mã thủ tục: 1.013080" in text
     assert "Kết quả nhận được: Giấy chứng nhận đăng ký xe; Biển số xe" in text

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import LEXICON_FILE, PROCEDURES_DIR, ROOT, TUNING_QUERIES, read_queries
+from bench.common import LEXICON_FILE, PORTAL_FILE, PROCEDURES_DIR, ROOT, TUNING_QUERIES, read_queries
 from bench.e2e_load import Citizen, CitizenRun, Deliveries, WebhookClient, converse, plan_conversations
 from bot.channels.zalo_render import render_reply
 from bot.content import Content, load_content
@@ -31,7 +31,7 @@ _CONTENT: list[Content] = []
 def content() -> Content:
     """The checkout's content, loaded once for the whole session (it takes a few seconds)."""
     if not _CONTENT:
-        _CONTENT.append(load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE))
+        _CONTENT.append(load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE, PORTAL_FILE))
     return _CONTENT[0]
 
 

@@ -86,7 +86,7 @@ DOORS = {
 @pytest.mark.parametrize("door", DOORS)
 def test_a_one_megabyte_body_is_refused_with_413(app: App, door: str) -> None:
     path, headers = DOORS[door]
-    body = json.dumps({"user_id": "u", "text": "x" * MB}).encode()
+    body = json.dumps({"text": "x" * MB}).encode()
 
     assert app.post(path, body, headers(body)).status_code == 413
     assert app.healthy()
@@ -128,7 +128,7 @@ def test_absurdly_nested_json_is_a_400_class_answer(app: App, door: str) -> None
 @pytest.mark.parametrize("door", DOORS)
 def test_invalid_utf8_is_a_400_class_answer(app: App, door: str) -> None:
     path, headers = DOORS[door]
-    body = b'{"user_id": "u", "text": "\xff\xfe\xc3("}'
+    body = b'{"text": "\xff\xfe\xc3("}'
 
     answer = app.post(path, body, headers(body))
 
@@ -154,7 +154,7 @@ def test_nul_and_half_an_emoji_in_a_zalo_message_are_stored_and_answered(app: Ap
 
 
 def test_nul_and_half_an_emoji_in_the_web_chat_are_answered_without_a_5xx(app: App) -> None:
-    said = json.dumps({"user_id": "hostile", "text": "a\u0000b \udfff"}).encode()
+    said = json.dumps({"text": "a\u0000b \udfff"}).encode()
 
     answer = app.post("/api/chat", said, {"Content-Type": "application/json"})
 

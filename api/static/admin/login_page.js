@@ -1,5 +1,5 @@
-// The sign-in page: a one-time link opened here (or pasted) goes to GET /admin/login?token=..., which sets
-// the session cookie and comes back to /admin/. Already signed in: straight on.
+// The sign-in page: a one-time link pasted here is confirmed with POST /admin/login (token=...), which
+// sets the session cookie and comes back to /admin/. Already signed in: straight on.
 import { api } from "./api.js";
 import { $, showStatus } from "./dom.js";
 import { T } from "./strings.js";
@@ -24,7 +24,17 @@ $("#login-form").addEventListener("submit", (e) => {
     $("#link").focus();
     return;
   }
-  location.assign("/admin/login?token=" + encodeURIComponent(token));
+  // POST spends the link (a GET only shows the confirm page, so link previews cannot spend it).
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = "/admin/login";
+  const field = document.createElement("input");
+  field.type = "hidden";
+  field.name = "token";
+  field.value = token;
+  form.append(field);
+  document.body.append(form);
+  form.submit();
 });
 
 async function main() {
