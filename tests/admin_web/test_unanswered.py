@@ -57,7 +57,7 @@ def test_an_unanswered_question_becomes_an_alias(site: Site, new_context: MakeCo
     expect(page.locator("#list tbody tr").filter(has_text=QUESTION)).to_have_count(0)
 
 
-TOPIC_QUESTION = "mã xác nhận không gửi về điện thoại"  # the OTP trouble, in words no topic has yet
+TOPIC_QUESTION = "đợi cả tiếng chưa thấy tin nhắn gửi về máy"  # the OTP trouble, in words no topic has yet
 TOPIC = "Không nhận được mã OTP"
 
 
