@@ -127,6 +127,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _search(settings: Settings, query: str, as_json: bool) -> int:
     from bot.domain.lexicon import Lexicon
     from bot.domain.search import ProcedureIndex
+    from bot.domain.search_topics import topic_specs
+    from bot.flows_file import load_flows
     from bot.lexicon_file import load_lexicon
     from bot.loading import load_catalogue
 
@@ -141,7 +143,9 @@ def _search(settings: Settings, query: str, as_json: bool) -> int:
         if problems:
             raise ContentInvalid(list(problems))
         catalogue = catalogue.with_portal(portal)
-    index = ProcedureIndex.build(catalogue, lexicon)
+    # The topics of flows.yaml, so the answer says when a question is about one (its "topic" field).
+    topics = topic_specs(load_flows(settings.flows_file).topics) if settings.flows_file.exists() else []
+    index = ProcedureIndex.build(catalogue, lexicon, topics)
     queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else iter([query])
     for text in queries:
         result = index.search(text)
@@ -149,6 +153,8 @@ def _search(settings: Settings, query: str, as_json: bool) -> int:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
             print(f"{result.decision}: {text}")
+            if result.topic is not None:
+                print(f"  topic: {result.topic.id}")
             for match in result.matches:
                 print(f"  {match.score:3d}  {match.id:32s} {match.name}")
     return EXIT_OK

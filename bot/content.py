@@ -13,6 +13,7 @@ from bot.domain.engine import Engine
 from bot.domain.flows import Flows
 from bot.domain.lexicon import Lexicon
 from bot.domain.search import ProcedureIndex
+from bot.domain.search_topics import topic_specs
 from bot.errors import ContentInvalid, Problem
 from bot.flows_file import load_flows
 from bot.lexicon_file import load_lexicon
@@ -30,7 +31,7 @@ class Content:
 
     @classmethod
     def build(cls, catalogue: Catalogue, lexicon: Lexicon, flows: Flows) -> Content:
-        index = ProcedureIndex.build(catalogue, lexicon)
+        index = ProcedureIndex.build(catalogue, lexicon, topic_specs(flows.topics))
         return cls(catalogue, lexicon, index, flows, Engine(catalogue, index, flows))
 
 

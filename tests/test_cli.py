@@ -102,6 +102,13 @@ def test_search_json_contract() -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+def test_search_json_names_the_topic_a_question_says() -> None:
+    result = motcua("search", "làm lý lịch tư pháp nhận qua bưu điện được không", "--json")
+    data = json.loads(result.stdout)
+    assert data["topic"] == {"id": "postal", "kind": "topic", "score": data["topic"]["score"]}
+    assert data["matches"][0]["id"] == "ly-lich-tu-phap"
+
+
 def test_search_reads_queries_from_stdin_one_per_line() -> None:
     result = motcua("search", "-", "--json", stdin="đổi bằng lái xe\ngiá vàng hôm nay\n")
     assert result.returncode == 0, result.stderr

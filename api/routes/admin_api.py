@@ -12,6 +12,7 @@
     POST /admin/api/rollback             {"revision", "comment"} -> {"revision"}
     GET  /admin/api/unanswered, /admin/api/stale
     POST /admin/api/alias-draft          {"id", "alias"} -> {"yaml", "added"}
+    POST /admin/api/topic-draft          {"topic", "phrasing"} -> {"yaml", "added", "revision"} (flows.yaml)
 
 Reading needs any staff role; drafting, publishing and rolling back need official or admin. Problems
 come back as {"file", "line", "field", "message"} with the message in plain Vietnamese.
@@ -39,12 +40,13 @@ from api.routes.admin_content import (
     with_file,
 )
 from bot.admin.catalogue_views import STALE_DAYS, list_procedures, portal_differences, stale_procedures
-from bot.admin.content_set import is_content_path, procedure_path, sha_of
+from bot.admin.content_set import FLOWS, is_content_path, procedure_path, sha_of
 from bot.admin.diffing import files_diff
 from bot.admin.form_fields import UnknownField
 from bot.admin.preview import run_turn
 from bot.admin.problems_vi import problems_json
 from bot.admin.revisions import PublishConflict, UnknownRevision
+from bot.admin.unanswered import add_topic_phrasing
 from bot.admin.unanswered import unanswered as unanswered_questions
 from bot.admin.yaml_patch import PatchError, add_list_item, set_fields
 from bot.domain.messages import Incoming
@@ -256,7 +258,8 @@ async def unanswered(
 ) -> dict[str, Any]:
     content = await served(admin)
     items = await unanswered_questions(admin.engine, content.index, dt.timedelta(days=days))
-    return {"items": items}
+    topics = [{"id": key, "title": t.title or key} for key, t in content.flows.topics.items()]
+    return {"items": items, "topics": topics}
 
 
 class AliasIn(_Body):
@@ -276,6 +279,23 @@ async def alias_draft(body: AliasIn, _user: OfficialUser, admin: AdminDep) -> An
         return {"yaml": add_list_item(text, "aliases", alias), "added": True}
     except PatchError:
         return JSONResponse({"detail": "Không thêm được tự động; hãy thêm cách gọi này ở chế độ YAML."}, 422)
+
+
+class TopicPhrasingIn(_Body):
+    topic: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[a-z][a-z0-9_]*$")]
+    phrasing: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@router.post("/admin/api/topic-draft")
+async def topic_draft(body: TopicPhrasingIn, _user: OfficialUser, admin: AdminDep) -> Any:
+    revision, text = await current_text(admin, FLOWS)
+    try:
+        yaml_text, added = add_topic_phrasing(text, body.topic, body.phrasing)
+    except KeyError:
+        return JSONResponse({"detail": f"Không có chủ đề “{body.topic}” trong flows.yaml."}, 422)
+    except PatchError:
+        return JSONResponse({"detail": "Không thêm được tự động; hãy thêm cách nói này ở chế độ YAML."}, 422)
+    return {"yaml": yaml_text, "added": added, "revision": revision}
 
 
 @router.get("/admin/api/stale")

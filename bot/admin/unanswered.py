@@ -7,7 +7,9 @@ Read from the event log (one row per turn, text already masked of ID and phone n
 
 Questions are grouped by their folded form (case, accents and spacing ignored), and each group is
 searched again with the content served now: a question the catalogue answers today (after an alias was
-added, say) is no longer listed, and the procedures it now finds are offered as candidates.
+added, say, or a topic's phrasing) is no longer listed, and the procedures it now finds are offered as
+candidates, with the topic it is close to. An official can add it as a phrasing of a topic
+(`add_topic_phrasing`, a draft of flows.yaml to publish) as well as an alias of a procedure.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.admin.content_set import FLOWS
 from bot.admin.db import unit
+from bot.admin.yaml_patch import add_list_item
 from bot.domain.engine_render import PICK_PREFIX
+from bot.domain.flow_topics import phrasing_key
 from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
 from bot.domain.text import fold
 from bot.storage.base import utcnow
 from bot.storage.tables import Event
+from bot.yamlsource import parse_yaml
 
 WINDOW = dt.timedelta(days=90)
 ABANDON_AFTER = dt.timedelta(minutes=30)
@@ -105,8 +111,8 @@ async def unanswered(
     items: list[dict[str, Any]] = []
     for group in group_unanswered(await _rows(engine, now - window), now):
         result = index.search(group.text)
-        if result.decision == "match":
-            continue  # answered by today's content
+        if result.decision == "match" or (result.topic is not None and not result.rest):
+            continue  # answered by today's content: a procedure, or a topic said alone
         items.append(
             {
                 "text": group.text,
@@ -114,8 +120,24 @@ async def unanswered(
                 "last_at": group.last_at.isoformat(),
                 "decision": group.decision,
                 "candidates": [m.id for m in result.matches],
+                "topic": result.topic.id if result.topic is not None else None,
             }
         )
         if len(items) >= limit:
             break
     return items
+
+
+def add_topic_phrasing(flows_text: str, topic: str, phrasing: str) -> tuple[str, bool]:
+    """flows.yaml with `phrasing` added to the topic's phrasings (comments and layout kept), and whether
+    it was added: a phrasing the topic already has is not added twice. KeyError: no such topic.
+    PatchError (bot.admin.yaml_patch): the file cannot be edited in place."""
+    data = parse_yaml(flows_text, FLOWS).data
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict) or not isinstance(topics.get(topic), dict):
+        raise KeyError(topic)
+    phrasing = " ".join(phrasing.split())
+    known = topics[topic].get("phrasings") or []
+    if phrasing_key(phrasing) in {phrasing_key(str(p)) for p in known}:
+        return flows_text, False
+    return add_list_item(flows_text, f"topics.{topic}.phrasings", phrasing), True

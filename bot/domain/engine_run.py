@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.engine_render import PICK_LIMIT, Offer, Renderer, Waiting
+from bot.domain.engine_topics import route_topic
 from bot.domain.flows import (
     END,
     AskStep,
@@ -151,7 +152,9 @@ class Runner(Renderer):
         elif isinstance(step, EndStep):
             self.move(state, END)
         elif isinstance(step, SearchStep):
-            self.move(state, self.search(state, self.plain(step.search, facts), step, log))
+            target = self.search(state, self.plain(step.search, facts), step, log)
+            if target is not None:  # None: a topic's route already placed the state (engine_topics)
+                self.move(state, target)
         elif isinstance(step, FeedbackStep):
             if not log.replay:
                 helpful = self.holds(step.feedback.helpful, facts) is True
@@ -168,9 +171,11 @@ class Runner(Renderer):
         assert step.else_ is not None, "validation requires else:"
         return step.else_
 
-    def search(self, state: ConversationState, query: str, step: SearchStep, log: TurnLog) -> str:
+    def search(self, state: ConversationState, query: str, step: SearchStep, log: TurnLog) -> str | None:
         result = self.index.search(query, limit=PICK_LIMIT) if query else None
         found = [m.id for m in result.matches if m.id in self.catalogue] if result else []
+        if result is not None and result.topic is not None and result.topic.id in self.flows.topics:
+            return route_topic(self, state, result, found, step, log)
         decision = result.decision if result and found else "none"
         if not log.replay:  # analytics count what citizens asked, not what "quay lại" re-ran
             log.search_decision, log.search_top = decision, (found[0] if found else None)

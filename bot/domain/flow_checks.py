@@ -19,6 +19,7 @@ from bot.domain.engine_text import command_key
 from bot.domain.flow_fields import FieldChecker, rendered_lengths
 from bot.domain.flow_graph import GraphChecker
 from bot.domain.flow_sites import condition_sites, template_sites
+from bot.domain.flow_topics import topic_issues
 from bot.domain.flows import END, BranchStep, Flows, HandoffStep, Issue, WalkStep, YamlPath
 
 WALK_BUTTONS = ("next", "stuck")  # the ids a walk step gives its own two buttons
@@ -116,6 +117,7 @@ def check_flows(flows: Flows, catalogue: Catalogue | None = None) -> list[Issue]
     fields = FieldChecker(flows)
     unresolved = list(graph.targets())
     issues = [*duplicates(flows), *commands(flows), *typed_words(flows), *handoff(flows), *unresolved]
+    issues += topic_issues(flows)
     if not unresolved:  # the graph checks below assume every target resolves
         issues += [*graph.reachability(), *graph.loops(), *graph.returns()]
     for site in template_sites(flows):

@@ -142,6 +142,7 @@ class GraphChecker:
         settings = self.flows.settings
         outside = [settings.start, settings.home, settings.question, settings.procedure]
         outside += [t for c in self.flows.commands.values() for t in (c.goto, c.call) if t is not None]
+        outside += [topic.target for topic in self.flows.topics.values()]
         for target in outside:
             place = self.place(target, target)
             if place:

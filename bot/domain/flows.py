@@ -40,6 +40,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.flow_topics import Topic
 from bot.domain.handoff_config import HandoffConfig
 from bot.domain.web_urls import web_url_or_template
 
@@ -279,6 +280,7 @@ class Flows(Strict):
     ui: dict[Name, Text] = Field(default_factory=dict)  # the web chat page's own words (GET /api/ui)
     handoff: HandoffConfig | None = None  # who takes conversations handed to a person, and when
     flows: dict[Name, Flow] = Field(min_length=1)
+    topics: dict[Name, Topic] = Field(default_factory=dict)  # what typed questions reach (flow_topics)
 
     _index: dict[tuple[str, str], tuple[int, Step]] = PrivateAttr(default_factory=dict)
 

@@ -116,7 +116,12 @@ class Reader:
         self._stop_folded = frozenset(w.folded for w in stops)
 
     def read(self, text: str) -> list[Word]:
-        return _apply(self._fillers, _apply(self._rewrites, to_words(text)))
+        return _apply(self._fillers, self.rewritten(text))
+
+    def rewritten(self, text: str) -> list[Word]:
+        """The words with abbreviations and synonyms rewritten, fillers and function words still in:
+        what a topic's pattern ("có được … không") is matched against."""
+        return _apply(self._rewrites, to_words(text))
 
     def is_stop_word(self, word: Word) -> bool:
         """A function word for sure: typed with its own diacritics, or a word that has none."""

@@ -17,7 +17,7 @@ The layout is chosen for a catalogue of thousands of procedures:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
@@ -29,6 +29,7 @@ from bot.domain.lexicon import Lexicon, Reader, Word
 NAME, ALIAS, KEYWORD, SUMMARY = 1.0, 0.95, 0.8, 0.45
 BIGRAM = 1.5  # two syllables in a row say much more than each alone ("khai sinh", "tạm trú")
 NAMING_PHRASES = 2  # _matched_texts starts with the name and the short name
+TOPIC_WORDS_FROM = 0.6  # a topic phrasing whose words weigh less is matched as a pattern (search_topics)
 OFF_TOPIC = ""  # the id of the entry made of the lexicon's off-topic phrases; never listed
 
 # A posting's payload: the weight of the best field using the term, and which phrases use it.
@@ -63,6 +64,10 @@ class Index:
     weights: dict[str, float]  # every catalogue term, background text included
     postings: dict[str, Postings]  # terms of matched phrases only
     form_bits: dict[str, int]  # accented word -> its bit in Entry.forms
+    topics: list[Index] = field(default_factory=list)  # at most one: the topics' own index, same weights
+    weak: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (topic, phrasing) too generic to match by words
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,7 @@ def _background_texts(p: Procedure) -> Iterable[str]:
 
 
 Phrases = list[tuple[_Text, float]]
+Topics = Sequence[tuple[str, Sequence[str]]]  # topic id -> its phrasings (word phrasings only)
 
 
 class _Reading:
@@ -122,6 +128,13 @@ class _Reading:
             self._phrases[text] = _Text(keys, " ".join(folded), forms)
         return self._phrases[text]
 
+    def words_only(self, text: str) -> _Text:
+        """A topic phrasing: its words, no bigrams. A topic is said by its words, in any order and with
+        anything between ("nộp hồ sơ khai sinh trực tuyến" says "nộp trực tuyến")."""
+        read = self.phrase(text)
+        words = tuple(key for key in read.keys if " " not in key)
+        return _Text(words, read.folded, read.forms)
+
     def background(self, text: str) -> tuple[str, ...]:
         """Only the terms: background text counts toward how common a term is, nothing else."""
         if text not in self._background:
@@ -132,7 +145,8 @@ class _Reading:
         return [w for w in self._reader.read(text) if not self._reader.is_stop_word(w)]
 
 
-def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index:
+def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader, topics: Topics = ()) -> Index:
+    """The procedures' index; with topics, `Index.topics` is theirs, read the same way (see TopicIndex)."""
     reading = _Reading(reader)
     raw: list[tuple[str, str, Phrases]] = []
     frequency: dict[str, int] = {}
@@ -147,11 +161,45 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon, reader: Reader) -> Index
         _count(frequency, [text.keys for text, _ in phrases])
         raw.append((OFF_TOPIC, "", phrases))
     n = max(1, len(raw))
-    weights = {
+    weights = _weights(frequency, n)
+    # Topics are read like aliases but weigh nothing in how common a procedure word is: a catalogue
+    # with topics ranks procedures exactly as one without. A word only topics use weighs as a rare one.
+    topic_raw = [
+        (topic_id, topic_id, [(reading.words_only(text), ALIAS) for text in phrasings])
+        for topic_id, phrasings in topics
+    ]
+    topic_frequency: dict[str, int] = {}
+    for _, _, phrases in topic_raw:
+        _count(topic_frequency, [text.keys for text, _ in phrases if text.keys])
+    weights.update({t: w for t, w in _weights(topic_frequency, n).items() if t not in weights})
+    index = _assemble(raw, weights, reading.form_bits)
+    if topic_raw:
+        # A phrasing made of words every procedure uses ("bạn làm được gì" reads as "làm") would be said
+        # by almost any question: it is matched as a pattern on the typed words instead.
+        kept: list[tuple[str, str, Phrases]] = []
+        for (topic_id, _, phrases), (_, texts) in zip(topic_raw, topics, strict=True):
+            strong = []
+            for (text, field_), phrasing in zip(phrases, texts, strict=True):
+                if sum(weights[key] for key in text.keys) >= TOPIC_WORDS_FROM:
+                    strong.append((text, field_))
+                else:
+                    index.weak.append((topic_id, phrasing))
+            kept.append((topic_id, topic_id, strong))
+        index.topics.append(_assemble(kept, weights, reading.form_bits))
+    return index
+
+
+def _weights(frequency: dict[str, int], n: int) -> dict[str, float]:
+    return {
         t: math.log(1 + n / df) / math.log(1 + n) * (BIGRAM if " " in t else 1.0)
         for t, df in frequency.items()
     }
-    index = Index([], weights, {}, reading.form_bits)
+
+
+def _assemble(
+    raw: list[tuple[str, str, Phrases]], weights: dict[str, float], form_bits: dict[str, int]
+) -> Index:
+    index = Index([], weights, {}, form_bits)
     shared = _Shared()
     hits_by_term: dict[str, dict[int, Hit]] = {}
     for number, (id_, name, phrases) in enumerate(raw):

@@ -193,3 +193,23 @@ def _combine(explained: float, said: float, fuzzy: float) -> float:
     generic word of a long question about something else), and the question says one of its phrases
     (not one word of a long alias)."""
     return math.sqrt(explained * said) * (1 - FUZZY_SHARE + FUZZY_SHARE * fuzzy)
+
+
+def explain_all(index: Index, terms: list[Term], marked: bool) -> list[tuple[Entry, float, float, int]]:
+    """Every entry of a small index (the topics) that shares a term with the question: the weight of the
+    question it explains, how fully the question says its closest phrase, and that phrase."""
+    asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
+    if not asked:
+        return []
+    found = []
+    for number, entry in enumerate(index.entries):
+        explained, said, closest, _ = _explain(entry, number, asked)
+        if said:
+            found.append((entry, explained, said, closest))
+    return found
+
+
+def said_of(index: Index, terms: list[Term], number: int, marked: bool) -> float:
+    """How fully the question says the entry's closest phrase (0..1, times the phrase's field weight)."""
+    asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
+    return _explain(index.entries[number], number, asked)[1]

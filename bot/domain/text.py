@@ -14,8 +14,8 @@ from collections.abc import Container, Iterator
 
 from rapidfuzz.distance import Levenshtein
 
-# A question longer than this is rambling or pasted text; its first part carries the request, and
-# cutting it keeps a 1 MB message as cheap as a short one.
+# A question longer than this is rambling or pasted text; its beginning and its end carry the request,
+# and cutting it keeps a 1 MB message as cheap as a short one.
 MAX_INPUT_CHARS = 600
 
 _SPACES = re.compile(r"\s+")
@@ -50,12 +50,19 @@ _SYLLABLE = re.compile(
 
 
 def clip(text: str) -> str:
-    """The part of a message worth reading: at most MAX_INPUT_CHARS, cut at a word boundary."""
+    """The part of a message worth reading: at most about MAX_INPUT_CHARS, cut at word boundaries.
+
+    A long message keeps its first third and its last two thirds: citizens greet and tell their story
+    first and ask at the end (question_parts)."""
     if len(text) <= MAX_INPUT_CHARS:
         return text
-    head = text[:MAX_INPUT_CHARS]
+    head = text[: MAX_INPUT_CHARS // 3]
     cut = head.rfind(" ")
-    return head[:cut] if cut > MAX_INPUT_CHARS // 2 else head
+    head = head[:cut] if cut > MAX_INPUT_CHARS // 6 else head
+    tail = text[-(MAX_INPUT_CHARS * 2 // 3 - 3) :]  # with the head and " … ": at most MAX_INPUT_CHARS
+    cut = tail.find(" ")
+    tail = tail[cut + 1 :] if 0 <= cut < MAX_INPUT_CHARS // 6 else tail
+    return f"{head} … {tail}"
 
 
 def normalize(text: str) -> str:

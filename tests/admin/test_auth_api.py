@@ -33,6 +33,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/admin/api/rollback", {"revision": 1, "comment": "c"}),
     ("GET", "/admin/api/unanswered", None),
     ("POST", "/admin/api/alias-draft", {"id": "khai-sinh", "alias": "x"}),
+    ("POST", "/admin/api/topic-draft", {"topic": "otp", "phrasing": "x"}),
     ("GET", "/admin/api/stale", None),
     ("GET", "/admin/api/users", None),
     ("POST", "/admin/api/users", {"name": "A", "role": "volunteer"}),
@@ -40,7 +41,13 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/admin/api/users/999/login-link", {}),
     ("GET", "/admin/api/audit", None),
 ]
-OFFICIAL_ONLY = {"/admin/api/form", "/admin/api/publish", "/admin/api/rollback", "/admin/api/alias-draft"}
+OFFICIAL_ONLY = {
+    "/admin/api/form",
+    "/admin/api/publish",
+    "/admin/api/rollback",
+    "/admin/api/alias-draft",
+    "/admin/api/topic-draft",
+}
 ADMIN_ONLY = {
     "/admin/api/users",
     "/admin/api/users/999/disable",

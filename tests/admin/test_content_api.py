@@ -65,9 +65,12 @@ def test_the_list_searches_without_accents_and_filters(kit: AdminKit) -> None:
     assert kit.client.get("/admin/api/procedures?level=7", headers=kit.volunteer.bearer).status_code == 422
 
 
-def test_stale_lists_never_verified_first_then_the_oldest(kit: AdminKit, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stale_lists_never_verified_first_then_the_oldest(
+    kit: AdminKit, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Two years on, every dated procedure is due with a one-day threshold, whenever the catalogue was checked.
-    dates = [dt.date.fromisoformat(str(p["last_verified"])) for p in _get(kit, "/admin/api/procedures")["items"] if p["last_verified"]]  # type: ignore[attr-defined,index]
+    listed: list[dict[str, object]] = _get(kit, "/admin/api/procedures")["items"]  # type: ignore[assignment]
+    dates = [dt.date.fromisoformat(str(p["last_verified"])) for p in listed if p["last_verified"]]
     later = max(dates) + dt.timedelta(days=730)
     monkeypatch.setattr(admin_api, "today", lambda: later)
     items = _get(kit, "/admin/api/stale?days=1")["items"]

@@ -95,3 +95,42 @@ def test_the_page_lists_what_citizens_asked_and_drops_it_once_answered(kit: Admi
     after = chat.get("/admin/api/unanswered", headers=kit.volunteer.bearer).json()["items"]
     assert all(i["text"].lower() != "xin cấp giấy phép nuôi mèo rừng" for i in after)
     assert any(i["text"] == "cấp lại" for i in after)
+
+
+def test_an_official_attaches_a_question_to_a_topic_and_it_is_answered(kit: AdminKit) -> None:
+    chat = kit.client
+    question = "đợi cả tiếng chưa thấy tin nhắn gửi về máy"
+    WebChat(chat).say(text=question)
+    listed = chat.get("/admin/api/unanswered", headers=kit.volunteer.bearer).json()
+    assert any(i["text"] == question for i in listed["items"]), listed["items"]
+    assert {"id": "otp", "title": "Không nhận được mã OTP"} in listed["topics"]
+
+    draft = chat.post(
+        "/admin/api/topic-draft", json={"topic": "otp", "phrasing": question}, headers=kit.official.bearer
+    ).json()
+    assert draft["added"] is True and f", {question}]" in draft["yaml"]
+    unknown = chat.post(
+        "/admin/api/topic-draft", json={"topic": "nope", "phrasing": question}, headers=kit.official.bearer
+    )
+    assert unknown.status_code == 422
+    published = chat.post(
+        "/admin/api/publish",
+        json={
+            "file": "flows.yaml",
+            "yaml": draft["yaml"],
+            "comment": "Cách nói mới",
+            "base_revision": draft["revision"],
+        },
+        headers=kit.official.bearer,
+    )
+    assert published.status_code == 200, published.text
+    after = chat.get("/admin/api/unanswered", headers=kit.volunteer.bearer).json()["items"]
+    assert all(i["text"] != question for i in after)
+    again = chat.post(
+        "/admin/api/topic-draft",
+        json={"topic": "otp", "phrasing": question.upper()},
+        headers=kit.official.bearer,
+    ).json()
+    assert again["added"] is False
+    reply = WebChat(chat).say(text=question)
+    assert "OTP" in reply[0]["text"]

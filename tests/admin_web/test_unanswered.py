@@ -57,6 +57,30 @@ def test_an_unanswered_question_becomes_an_alias(site: Site, new_context: MakeCo
     expect(page.locator("#list tbody tr").filter(has_text=QUESTION)).to_have_count(0)
 
 
+TOPIC_QUESTION = "đợi cả tiếng chưa thấy tin nhắn gửi về máy"  # the OTP trouble, in words no topic has yet
+TOPIC = "Không nhận được mã OTP"
+
+
+def test_an_unanswered_question_becomes_a_phrasing_of_a_topic(site: Site, new_context: MakeContext) -> None:
+    assert "OTP" not in bot_says(site.base, text=TOPIC_QUESTION)
+    page = signed_in(new_context(), site, site.login_path("official", "Võ Thị Mai", "Phường Bến Nghé"))
+    page.get_by_role("link", name="Câu hỏi chưa trả lời").click()
+    row = page.locator("#list tbody tr").filter(has_text=TOPIC_QUESTION)
+    expect(row).to_have_count(1)
+    row.get_by_text("Thêm làm cách nói của một chủ đề…").click()
+    row.get_by_label("Chọn chủ đề").select_option(label=TOPIC)
+    row.get_by_role("button", name="Xem trước thay đổi").click()
+    expect(row).to_contain_text(f"Sẽ thêm “{TOPIC_QUESTION}”")
+    publish = row.get_by_role("button", name="Đăng thay đổi")
+    expect(publish).to_be_visible()
+    box = publish.bounding_box()
+    assert box is not None and box["width"] > 40 and box["height"] > 20, "a button a person can press"
+    shot(page, "admin-unanswered-topic.png")
+    publish.click()
+    expect(row).to_contain_text("Đã đăng")
+    wait_until_bot_says(site.base, lambda said: "OTP" in said, text=TOPIC_QUESTION)
+
+
 def test_stale_content_lists_never_verified_first(site: Site, new_context: MakeContext) -> None:
     page = signed_in(new_context(), site, site.login_path("volunteer", "Trần Văn Minh", VOLUNTEER_WARD))
     page.get_by_role("link", name="Cần kiểm tra lại").click()

@@ -20,6 +20,12 @@ def real_content() -> Content:
 
 
 @pytest.fixture(scope="session")
+def served_content() -> Content:
+    """What a server of this checkout serves: the curated files and the national portal's tier."""
+    return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml", ROOT / "portal.json")
+
+
+@pytest.fixture(scope="session")
 def real_catalogue(real_content: Content) -> Catalogue:
     return real_content.catalogue
 

@@ -214,12 +214,15 @@ def test_to_json_follows_the_contract(index: ProcedureIndex) -> None:
     assert result.to_json() == {
         "query": "báo tử",
         "decision": result.decision,
-        "matches": [{"id": m.id, "name": m.name, "score": m.score} for m in result.matches],
+        "matches": [
+            {"id": m.id, "name": m.name, "code": m.code, "tier": m.tier, "score": m.score}
+            for m in result.matches
+        ],
     }
     best = result.to_json()["matches"][0]
-    assert (best["id"], best["name"]) == ("khai-tu", "Đăng ký khai tử")
+    assert (best["id"], best["name"], best["tier"]) == ("khai-tu", "Đăng ký khai tử", "curated")
     assert best["score"] >= 90
-    assert isinstance(result.matches[0], Match)
+    assert isinstance(result.matches[0], Match) and result.matches[0].kind == "procedure"
 
 
 def test_an_empty_lexicon_still_searches() -> None:

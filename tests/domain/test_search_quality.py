@@ -1,26 +1,47 @@
-"""Search quality on the real catalogue: our tuning set, and the held-out dev set when it is present.
+"""Search quality on the real catalogue: the tuning set, the long questions, and the held-out dev set.
 
 Run with `pytest -s tests/domain/test_search_quality.py` to see the figures. Each file holds lines
-`gold<TAB>query`; gold is procedure ids joined by "|" (any of them is right) or NONE (the answer
-must be decision "none"). A question with a gold id counts as wrong when the decision is "none".
+`gold<TAB>query[<TAB>url]`; gold is procedure ids joined by "|" (any of them is right) or NONE (the
+answer must be decision "none"). A question with a gold id counts as wrong when the decision is "none".
+
+The dev set lives beside the repository (../shared/eval/dev_queries.tsv): absent on a developer's
+machine the test skips, but under CI (CI=true) it must be there, so a missing file fails.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.content import load_content
 from bot.domain.search import ProcedureIndex
-from bot.lexicon_file import load_lexicon
 from bot.loading import load_catalogue
 
 ROOT = Path(__file__).parents[2]
 TUNING = ROOT / "tests" / "data" / "search_queries.tsv"
-DEV = Path("/work/shared/eval/dev_queries.tsv")
+LONG = ROOT / "tests" / "data" / "long_questions.tsv"
+DEV = ROOT / ".." / "shared" / "eval" / "dev_queries.tsv"
 
-TOP1, TOP3, NONE_ACCURACY = 0.92, 0.98, 0.90
+
+@dataclass(frozen=True)
+class Bar:
+    """What a set must keep reaching: the figures measured when the search last improved on it."""
+
+    top1: float
+    top3: float
+    none_accuracy: float
+
+
+TUNING_BAR = Bar(0.98, 0.99, 1.0)
+DEV_BAR = Bar(0.98, 1.0, 1.0)
+LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue changes too
+# With the portal tier's ~2,600 procedures beside the curated ones (what the bot serves by default).
+PORTAL = ROOT / "portal.json"
+PORTAL_DEV_BAR = Bar(0.98, 1.0, 1.0)
+PORTAL_LONG_BAR = Bar(0.72, 0.78, 0.84)
 
 
 @dataclass(frozen=True)
@@ -51,10 +72,11 @@ def read_labelled(path: Path) -> list[Labelled]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        gold, sep, query = line.partition("\t")
+        gold, sep, rest = line.partition("\t")
         if number == 1 and gold.strip().lower() == "gold":
             continue  # a header line
         assert sep, f"{path}:{number}: expected gold<TAB>query"
+        query = rest.split("\t", 1)[0]  # a third column, when there is one, is the question's source
         ids = frozenset() if gold.strip() == "NONE" else frozenset(gold.strip().split("|"))
         rows.append(Labelled(ids, query))
     return rows
@@ -89,10 +111,11 @@ def measure(index: ProcedureIndex, rows: list[Labelled]) -> Quality:
 
 @pytest.fixture(scope="module")
 def index() -> ProcedureIndex:
-    return ProcedureIndex.build(load_catalogue(ROOT / "procedures"), load_lexicon(ROOT / "lexicon.yaml"))
+    """The index the bot serves: the catalogue, the lexicon and the topics of flows.yaml."""
+    return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml").index
 
 
-def check(index: ProcedureIndex, path: Path, name: str) -> None:
+def check(index: ProcedureIndex, path: Path, name: str, bar: Bar) -> Quality:
     rows = read_labelled(path)
     known = set(load_catalogue(ROOT / "procedures"))
     unknown = {i for row in rows for i in row.gold} - known
@@ -100,15 +123,34 @@ def check(index: ProcedureIndex, path: Path, name: str) -> None:
     quality = measure(index, rows)
     print(quality.report(name))
     assert quality.questions and quality.unrelated, f"{path} needs both kinds of question"
-    assert quality.top1 >= TOP1, quality.report(name)
-    assert quality.top3 >= TOP3, quality.report(name)
-    assert quality.none_accuracy >= NONE_ACCURACY, quality.report(name)
+    assert quality.top1 >= bar.top1, quality.report(name)
+    assert quality.top3 >= bar.top3, quality.report(name)
+    assert quality.none_accuracy >= bar.none_accuracy, quality.report(name)
+    return quality
 
 
 def test_quality_on_the_tuning_set(index: ProcedureIndex) -> None:
-    check(index, TUNING, "tuning set (tests/data/search_queries.tsv)")
+    check(index, TUNING, "tuning set (tests/data/search_queries.tsv)", TUNING_BAR)
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="the held-out dev set is not on this machine")
 def test_quality_on_the_dev_set(index: ProcedureIndex) -> None:
-    check(index, DEV, "dev set (held out)")
+    if not DEV.exists():
+        assert os.environ.get("CI") != "true", f"the dev set must be present under CI: {DEV.resolve()}"
+        pytest.skip("the held-out dev set (../shared/eval/dev_queries.tsv) is not beside this checkout")
+    check(index, DEV, "dev set (held out)", DEV_BAR)
+
+
+def test_quality_on_long_questions(index: ProcedureIndex) -> None:
+    check(index, LONG, "long questions (tests/data/long_questions.tsv)", LONG_BAR)
+
+
+@pytest.fixture(scope="module")
+def portal_index() -> ProcedureIndex:
+    return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml", PORTAL).index
+
+
+def test_quality_with_the_portal_tier(portal_index: ProcedureIndex) -> None:
+    """Common questions still land on the curated, citizen-facing procedure among ~2,600 portal ones."""
+    check(portal_index, LONG, "long questions, with the portal tier", PORTAL_LONG_BAR)
+    if DEV.exists():
+        check(portal_index, DEV, "dev set, with the portal tier", PORTAL_DEV_BAR)
