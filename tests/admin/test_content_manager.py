@@ -61,6 +61,13 @@ async def test_a_second_start_with_unchanged_files_publishes_nothing(
     assert other.revision == 1
 
 
+def _fee_changed(text: str, fee: str) -> str:
+    """The passport file with its fee sentence starting with `fee` (the old sentence must be there)."""
+    old = "\n    200.000 đ"
+    assert old in text, "the passport fee sentence these tests edit"
+    return text.replace(old, "\n    " + fee, 1)
+
+
 async def test_a_second_start_publishes_only_the_files_changed_on_disk(
     store: SqlStore, manager: ContentManager
 ) -> None:
@@ -69,7 +76,7 @@ async def test_a_second_start_publishes_only_the_files_changed_on_disk(
     flows = FILES["flows.yaml"].replace("settings:", "settings:  # sửa trong trang quản trị", 1)
     await revisions.publish("flows.yaml", flows, "sửa", 1, SYSTEM)
     on_disk = dict(FILES)
-    on_disk[HO_CHIEU] = FILES[HO_CHIEU].replace("Lệ phí cơ bản 200.000 đ", "Lệ phí cơ bản 2 đ")
+    on_disk[HO_CHIEU] = _fee_changed(FILES[HO_CHIEU], "2 đ")
     other = ContentManager(Revisions(store.engine), _service(store))
     await other.start(lambda: on_disk)
     await other.stop()
@@ -85,14 +92,14 @@ async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
     swapped: list[int] = []
     manager.on_swap.append(swapped.append)
     elsewhere = Revisions(store.engine)
-    text = FILES[HO_CHIEU].replace("Lệ phí cơ bản 200.000 đ", "Lệ phí cơ bản 1 đ")
+    text = _fee_changed(FILES[HO_CHIEU], "1 đ")
     await elsewhere.publish(HO_CHIEU, text, "x", 1, SYSTEM)
     for _ in range(100):
         if manager.revision == 2:
             break
         await asyncio.sleep(0.05)
     assert manager.revision == 2 and swapped == [2]
-    assert manager.service.content.catalogue["ho-chieu"].fee.text.startswith("Lệ phí cơ bản 1 đ")
+    assert manager.service.content.catalogue["ho-chieu"].fee.text.startswith("1 đ")
 
 
 async def test_a_revision_this_version_cannot_load_is_skipped_not_served(

@@ -32,7 +32,7 @@ BROKEN = {
     "enum": ("  level: xã", "  level: huyện"),
     "whole number": ("  working_days: 1", "  working_days: một"),
     "bool": ("  free: true", "  free: có"),
-    "date": ("last_verified: 2026-06-30", "last_verified: 30/6/2026"),
+    "date": ("\nlast_verified: 20", "\nlast_verified: 30/6/20"),  # e.g. 30/6/2026-12-07
     "list": ("keywords: [khai sinh, giấy chứng sinh, trẻ mới sinh, hộ tịch]", "keywords: khai sinh"),
     "group": ("fee:\n  free: true\n", "fee: miễn\nx:\n  free: true\n"),
     "pattern id": ("id: khai-sinh", "id: Khai Sinh"),
@@ -40,7 +40,7 @@ BROKEN = {
     "free with amount": ("  free: true\n", "  free: true\n  amount: 5000\n"),
     "short name": ("short_name: Đăng ký khai sinh", "short_name: " + "Đăng ký khai sinh rất dài dài dài"),
     "source": ("source: https://", "source: dichvucong "),
-    "unverified": ("unverified: [fee, level, agency.where, notes]", "unverified: [phi]"),
+    "unverified": ("\nunverified: [", "\nunverified: [phi, "),
     "level needs online": ("level: 4", "level: 2"),
     "duplicate key": ("short_name: Đăng ký khai sinh\n", "short_name: Đăng ký khai sinh\nshort_name: X\n"),
     "yaml colon": ("short_name: Đăng ký khai sinh\n", "short_name: Đăng ký: khai sinh\n"),
