@@ -34,7 +34,8 @@ def sentences(text: str) -> list[str]:
 def question_parts(text: str) -> tuple[str, str]:
     """(the question, the story around it); the story is "" when the whole message is the question."""
     parts = sentences(text)
-    if len(text) < STORY_FROM or len(parts) < 2:
+    # Measured without runs of spaces, so "a   b" reads like "a b".
+    if len(" ".join(text.split())) < STORY_FROM or len(parts) < 2:
         return text, ""
     asked = [i for i, part in enumerate(parts) if part.rstrip().endswith("?")]
     if not asked:

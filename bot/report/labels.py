@@ -63,7 +63,11 @@ class Labels:
         if _letters(first) < MIN_LETTERS:  # e.g. a card that starts "{procedure.name}": say more of it
             first = plain.lstrip("… ")
         if _letters(first) < MIN_LETTERS:
-            return step_id
+            # Mostly facts ("Lệ phí “…”: …"): the flow's title says where it stands.
+            title = self.flows.flows[flow].title
+            if not title:
+                return step_id
+            first = f"{title}: {first}" if _letters(first) else title
         return first if len(first) <= STEP_TEXT_CHARS else first[: STEP_TEXT_CHARS - 1].rstrip() + "…"
 
     def _unknown(self, value: str | None) -> str:
