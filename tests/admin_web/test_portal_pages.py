@@ -104,7 +104,7 @@ def test_a_portal_procedure_is_listed_read_and_adopted(portal_site: Site, new_co
     expect(page.locator("#publish-status")).to_contain_text("Đã đăng")
     # The bot now knows the citizens' words for it, and guides it step by step.
     said = wait_until_bot_says(
-        portal_site.base, lambda s: f"{LAND}\nMã thủ tục: 1.012786" in s, text="mất sổ đỏ"
+        portal_site.base, lambda s: f"\n{LAND}\n" in s and "Lệ phí:" in s, text="mất sổ đỏ"
     )
     assert "Thông tin dưới đây theo trang Cổng" not in said  # the curated card, not the portal card
 

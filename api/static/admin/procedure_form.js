@@ -201,7 +201,10 @@ export class QuickForm {
     const out = [];
     for (const [path] of this.specs) {
       const now = valueAt(draft, path);
-      if (typeof now === "string" && now !== valueAt(published, path)) out.push(now.trim());
+      if (typeof now === "string" && now !== valueAt(published, path)) {
+        // The short card shows a fact's first sentence only: mark each sentence too, so it is found there.
+        out.push(now.trim(), ...now.split(/(?<=[.;!?])\s+/).map((part) => part.replace(/[.;!?]$/, "").trim()));
+      }
     }
     return out;
   }
