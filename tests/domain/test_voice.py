@@ -71,3 +71,14 @@ def test_shipped_flows_speak_in_one_register() -> None:
         offending = [t for t in said if re.search(rf"(?<!\w){word}(?!\w)", t)]
         assert not offending, f"“{word}” in flows.yaml: {offending[:3]}"
     assert data["voice"]["you"] and data["voice"]["me"]
+
+
+def test_shipped_procedures_address_the_citizen_as_the_bot_does() -> None:
+    """The card puts a procedure's facts beside the bot's words: they call the citizen the same way."""
+    you = parse_yaml((ROOT / "flows.yaml").read_text(encoding="utf-8"), "flows.yaml").data["voice"]["you"]
+    for path in sorted((ROOT / "procedures").glob("*.yaml")):
+        data = parse_yaml(path.read_text(encoding="utf-8"), path.name).data
+        # Aliases and keywords are the citizens' own words, not the bot's.
+        facts = {k: v for k, v in data.items() if k not in ("aliases", "keywords")}
+        offending = re.findall(r"(?<!\w)[Bb]ạn(?!\w)", str(facts))
+        assert not offending, f"{path.name} calls the citizen “bạn”, the bot says “{you}”"
