@@ -19,6 +19,7 @@ thế nào" is the topic "online" for the procedure "khai sinh". The result carr
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -123,7 +124,9 @@ class ProcedureIndex:
         return cls(index, reader, about, specs, priors)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        text = clip(query)
+        # Composed form first: a decomposed "Ố" is three code points, which would count toward the length
+        # at which a message reads as a story.
+        text = clip(unicodedata.normalize("NFC", query))
         question, story = question_parts(text)
         terms, marked = self._query_terms(question)
         asked = self._says_a_name(terms, marked)  # by the question alone
