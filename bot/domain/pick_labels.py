@@ -28,17 +28,18 @@ def pick_labels(named: Sequence[tuple[str, str]]) -> list[str]:
         if len(positions) < 2:
             continue
         names = [named[p][1].split() for p in positions]
-        shared = _shared_words(names)
         for position, words in zip(positions, names, strict=True):
+            # Where this name parts from the one most like it: the words that tell those two apart.
+            shared = max(_shared_words(words, other) for other in names if other is not words)
             labels[position] = _label(words, max(0, shared - CONTEXT_WORDS)) or labels[position]
     return labels
 
 
-def _shared_words(names: list[list[str]]) -> int:
-    """How many leading words all the names share (letter case aside)."""
+def _shared_words(one: list[str], other: list[str]) -> int:
+    """How many leading words two names share (letter case and punctuation aside)."""
     shared = 0
-    for column in zip(*names, strict=False):
-        if len({word.casefold().strip(_TRIM) for word in column}) > 1:
+    for mine, theirs in zip(one, other, strict=False):
+        if mine.casefold().strip(_TRIM) != theirs.casefold().strip(_TRIM):
             break
         shared += 1
     return shared
