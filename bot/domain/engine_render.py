@@ -16,6 +16,7 @@ from bot.domain import conditions, templates
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.flows import AskStep, ButtonSpec, Flows, HandoffStep, LinkSpec, PickStep, WalkStep
 from bot.domain.messages import Button, Link, Reply
+from bot.domain.pick_labels import pick_labels
 from bot.domain.state import ConversationState
 from bot.domain.templates import Facts, Item, Wording
 from bot.domain.web_urls import is_web_url
@@ -124,10 +125,12 @@ class Renderer:
                 offers.append(stuck)
         elif isinstance(step, PickStep):
             text = self.render(step.pick, facts)
-            for procedure_id in state.matches[:PICK_LIMIT]:
-                procedure = self.catalogue.get(procedure_id)
-                if procedure is not None:
-                    offers.append(Offer(PICK_PREFIX + procedure_id, procedure.short_name))
+            found = [(id_, self.catalogue.get(id_)) for id_ in state.matches[:PICK_LIMIT]]
+            offered = [(id_, p) for id_, p in found if p is not None]  # the id asked: old portal ids too
+            labels = pick_labels([(p.short_name, p.name) for _, p in offered])
+            offers += [
+                Offer(PICK_PREFIX + id_, label) for (id_, _), label in zip(offered, labels, strict=True)
+            ]
             offers += self.buttons(step.buttons, prefix, facts)
         elif isinstance(step, HandoffStep):
             text = self.render(step.handoff, facts)  # a person answers next; the menu is the way out

@@ -83,9 +83,38 @@ def terms_of(words: list[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
+# Where a portal name's request ends and its qualifiers begin: "Cấp lại giấy phép xây dựng | đối với công
+# trình cấp III, cấp IV (...)". Lower-case, with the spaces around them; "(" and ";" always cut.
+QUALIFIERS = (
+    " đối với ",
+    " trong trường hợp ",
+    " trường hợp ",
+    " thực hiện ",
+    " bằng dịch vụ công ",
+    " (",
+    ";",
+)
+HEAD_WORDS = 3  # a shorter head is a verb alone ("Đăng ký"): it names no request
+
+
+def name_head(name: str) -> str | None:
+    """A portal name without its qualifiers, when it has some: the request a citizen names.
+
+    Portal names are long ("Đăng ký xe tạm thời thực hiện bằng dịch vụ công trực tuyến một phần hoặc
+    trực tiếp"): a question that names the request whole says little of the name, and a curated
+    procedure whose short alias it says whole ranks first though it is another request.
+    """
+    lowered = name.lower()
+    cut = min((at for q in QUALIFIERS if (at := lowered.find(q)) > 0), default=len(name))
+    head = name[:cut].rstrip(" ,.")
+    return head if cut < len(name) and len(head.split()) >= HEAD_WORDS else None
+
+
 def _matched_texts(p: Procedure) -> list[tuple[str, float]]:
+    head = name_head(p.name) if p.tier == "portal" else None  # curated names have written aliases
     return (
         [(p.name, NAME), (p.short_name, NAME), (p.summary, SUMMARY)]
+        + ([(head, ALIAS)] if head else [])
         + [(text, ALIAS) for text in p.aliases]
         + [(text, KEYWORD) for text in p.keywords]
     )

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 from bot.domain.catalogue import AgencyLevel, Procedure
 
-PORTAL = 0.92  # a portal procedure, against a curated one
-MINISTRY = 0.96  # a portal procedure handled only at ministry level
-NOT_FOR_CITIZENS = 0.94  # a portal procedure that citizens do not file (businesses, organisations, officials)
+# Most of the order is who files where, not which tier: a portal procedure near citizens is often the
+# more exact request beside a curated one ("cấp lại giấy phép xây dựng" beside "cấp giấy phép xây dựng
+# mới", "xóa đăng ký tạm trú" beside "đăng ký tạm trú"), and its words fit about as well; a larger
+# tier factor gave those to the curated one. Ministry and business procedures stay about as far back
+# as before (0.96 x 0.93 x 0.92 against 0.92 x 0.96 x 0.94).
+PORTAL = 0.96  # a portal procedure, against a curated one
+MINISTRY = 0.93  # a portal procedure handled only at ministry level
+NOT_FOR_CITIZENS = 0.92  # a portal procedure that citizens do not file (businesses, organisations, officials)
 CITIZENS = frozenset({"citizen", "foreigner"})
 
 
