@@ -180,3 +180,18 @@ def test_portal_only_questions_find_the_portal_procedure(portal_index: Procedure
     print(quality.report("portal-only questions (tests/data/portal_questions.tsv)"))
     assert quality.top1 >= PORTAL_ONLY_BAR.top1, quality.report("portal-only questions")
     assert quality.top3 >= PORTAL_ONLY_BAR.top3, quality.report("portal-only questions")
+
+
+@pytest.mark.parametrize("question", ["cap lai so do", "cấp lại sổ đỏ bị mất", "lam lai so hong bi mat"])
+def test_a_land_certificate_is_not_a_social_insurance_book(
+    portal_index: ProcedureIndex, question: str
+) -> None:
+    """"Sổ đỏ"/"sổ hồng" name the land-use certificate: the word "sổ" alone must not make the citizen's
+    social-insurance book (sổ BHXH) the answer, and land procedures are among the first offered."""
+    result = portal_index.search(question)
+    assert result.decision != "none", question
+    first = result.matches[0]
+    assert first.id != "cap-lai-so-bhxh-the-bhyt", (question, [m.id for m in result.matches])
+    assert all(m.id != "cap-lai-so-bhxh-the-bhyt" for m in result.matches[:3]), question
+    names = [m.name for m in result.matches]
+    assert any("đất" in name.lower() for name in names[:3]), (question, names)
