@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
-from string import Template
 
-from bot.outreach.render import Html, escape, join
+from bot.outreach.render import Html, escape, join, render_in
 from bot.report.figures import Figures
 from bot.report.labels import Labels
 from bot.report.quarter import VIETNAM
@@ -22,14 +20,9 @@ from bot.report.tables import ReportTables
 from bot.report.texts import Section, fill
 
 
-@cache
-def _template(name: str) -> Template:
-    return Template(resources.files("bot.report").joinpath("templates", name).read_text(encoding="utf-8"))
-
-
 def render(name: str, /, **values: object) -> Html:
-    """Fill templates/`name`; a slot without a value is an error (KeyError), never an empty hole."""
-    return Html(_template(name).substitute({key: escape(value) for key, value in values.items()}))
+    """Fill templates/`name`; a slot without a value is an error, never an empty hole."""
+    return render_in("bot.report", name, **values)
 
 
 def table_html(table: Table) -> Html:
