@@ -21,7 +21,7 @@ Html = Markup
 
 def escape(value: object) -> Html:
     """Escape the way the pages always have (`html.escape`: `&#x27;` for a quote, where markupsafe would
-    write `&#39;`), so a printed leaflet's bytes, and so its cache key and ETag, stay the same."""
+    write `&#39;`), so the HTML of a leaflet, poster or report stays byte for byte what it was."""
     return value if isinstance(value, Markup) else Markup(html.escape(str(value), quote=True))
 
 
