@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
-from string import Template
 
-from bot.outreach.render import Html, escape, join
+from bot.outreach.render import Html, join, render_in
 from bot.report.figures import Figures
 from bot.report.labels import Labels
 from bot.report.quarter import VIETNAM
@@ -22,33 +20,27 @@ from bot.report.tables import ReportTables
 from bot.report.texts import Section, fill
 
 
-@cache
-def _template(name: str) -> Template:
-    return Template(resources.files("bot.report").joinpath("templates", name).read_text(encoding="utf-8"))
-
-
 def render(name: str, /, **values: object) -> Html:
-    """Fill templates/`name`; a slot without a value is an error (KeyError), never an empty hole."""
-    return Html(_template(name).substitute({key: escape(value) for key, value in values.items()}))
+    """Fill templates/`name`; a slot without a value is an error, never an empty hole."""
+    return render_in("bot.report", name, **values)
 
 
 def table_html(table: Table) -> Html:
     """The table without its id columns (the page shows the name beside each id)."""
     shown = [i for i, c in enumerate(table.columns) if c.kind != "id"]
-    numeric = {i for i in shown if table.columns[i].kind == "number"}
 
-    def cells(row: Row, tag: str) -> Html:
-        parts = []
-        for i in shown:
-            css = ' class="num"' if i in numeric else ""
-            parts.append(Html(f"<{tag}{css}>{escape(page_text(row[i]))}</{tag}>"))
-        return join(parts)
+    def cells(row: Row) -> list[str]:
+        return [page_text(row[i]) for i in shown]
 
-    head = cells(tuple(c.label for c in table.columns), "th")
-    rows = join(Html(f"      <tr>{cells(row, 'td')}</tr>") for row in table.rows)
-    foot = Html(f"\n    <tfoot><tr>{cells(table.total, 'td')}</tr></tfoot>") if table.total else Html("")
-    css = "figures pairs" if len(shown) == 2 else "figures"  # a list of values: no need for the full width
-    return render("table.html", css=css, name=table.name, head=head, rows=rows, foot=foot)
+    return render(
+        "table.html",
+        css="figures pairs" if len(shown) == 2 else "figures",  # a list of values: no need for full width
+        name=table.name,
+        numeric=[table.columns[i].kind == "number" for i in shown],
+        head=cells(tuple(c.label for c in table.columns)),
+        rows=[cells(row) for row in table.rows],
+        foot=cells(table.total) if table.total else None,
+    )
 
 
 def chart_html(png: bytes | None, alt: str) -> Html:
@@ -139,4 +131,4 @@ def _with(parts: tuple[Html, Html], table: Table | None) -> tuple[Html, Html]:
 
 
 def _definitions(items: list[str]) -> Html:
-    return render("definitions.html", items=join(Html(f"    <li>{escape(item)}</li>\n") for item in items))
+    return render("definitions.html", items=items)

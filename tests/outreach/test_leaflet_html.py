@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from jinja2 import UndefinedError
 
 from bot.config import load_settings
 from bot.domain.catalogue import Catalogue, Document, DocumentKind, Procedure
@@ -160,5 +161,5 @@ def test_a_poster_falls_back_to_telegram_links_without_a_public_web_chat(
 
 
 def test_a_template_slot_left_empty_is_an_error() -> None:
-    with pytest.raises(KeyError):
+    with pytest.raises(UndefinedError):
         render("short_url.html", label="Hoặc gõ địa chỉ:")
