@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.errors import Problem
+from bot.errors import MotcuaError, Problem
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_INT_BITS = 63  # what a database column holds; no fee or count comes near it
@@ -120,7 +120,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     return YamlDocument(file=file, data=data, lines=lines)
 
 
-class YamlError(Exception):
+class YamlError(MotcuaError):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
