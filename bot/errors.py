@@ -30,20 +30,38 @@ each is given once, in api/errors.py (api/faults.py for StorageError), not by ea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field  # `field` is also a Problem attribute
+from types import MappingProxyType
 
 # Re-exported: everything but the domain imports the root of the tree from here.
 from bot.domain.errors import MotcuaError as MotcuaError
 
+UNREADABLE = "cannot be read: {why}"  # a file the system would not give us; `why` is its reason
+_NO_PARAMS: Mapping[str, str | int] = MappingProxyType({})
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One validation problem: where it is and what is wrong, in words an official understands."""
+    """One validation problem: where it is and what is wrong.
+
+    `message` is the English sentence (`motcua validate`, CI logs); `code` names the kind of problem and
+    `params` the values it names, so bot/admin/problems_vi.py can say it in Vietnamese without reading
+    the English. Two problems are the same when place and message are (code and params only restate it).
+    """
 
     file: str
     line: int
     field: str
     message: str
+    code: str = _field(default="", compare=False)
+    params: Mapping[str, str | int] = _field(default_factory=lambda: _NO_PARAMS, compare=False)
+
+    @classmethod
+    def of(cls, file: str, line: int, field: str, code: str, english: str, /, **params: str | int) -> Problem:
+        """A problem whose English message is `english` filled with `params` ({name} placeholders)."""
+        return cls(file, line, field, english.format(**params), code, MappingProxyType(params))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
