@@ -82,6 +82,10 @@ _VI: dict[str, str] = {
     "no_word": "Phải có ít nhất một từ (chữ hoặc số).",
     "stop_word_phrase": "Mỗi từ dừng chỉ gồm một từ; cụm từ thì đặt ở fillers.",
     "two_meanings": "“{variant}” đang có hai nghĩa: “{a}” và “{b}”.",
+    # flows.yaml's shape (bot.domain.flows)
+    "button_one_target": "Mỗi nút cần đúng một trong goto:, call: hoặc command:.",
+    "then_without_call": "then: chỉ dùng cùng call:.",
+    "command_one_target": "Mỗi lệnh cần đúng một trong goto:, call: hoặc action:.",
 }
 
 # Codes shown as "Nội dung chưa hợp lệ: <the English message>", as before codes existed: nobody has
@@ -179,10 +183,7 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         "hoặc một trường hợp “when: {p} is unknown”.",
     ),
     (r"(?P<k>\S+) is never '(?P<v>[^']*)' \((?P<all>.*)\)", "{k} không bao giờ là “{v}” (chỉ có: {all})."),
-    (r"a button needs exactly one of .*", "Mỗi nút cần đúng một trong goto:, call: hoặc command:."),
-    (r"then: only goes with call:", "then: chỉ dùng cùng call:."),
     (r"a step needs exactly one of: (?P<all>.*)", "Mỗi bước cần đúng một trong: {all}."),
-    (r"a command needs exactly one of .*", "Mỗi lệnh cần đúng một trong goto:, call: hoặc action:."),
     (
         r"a lone '(?P<t>.)' in '(?P<raw>.*)': write .*",
         "Có dấu “{t}” lẻ trong “{raw}”: chỗ điền dữ liệu viết trong cặp ngoặc nhọn, "
