@@ -14,11 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.errors import MotcuaError
+
 BIGINT_MAX = 2**63 - 1  # the largest id a database column holds: a larger one is refused (422), not a 500
 RowId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(MotcuaError):
     pass
 
 

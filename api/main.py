@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import faults, rate_limit
+from api import errors, faults, rate_limit
 from api.conversation_token import HEADER
 from api.limits import BodyLimit, validation_error
 from api.routes import (
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     rate_limit.install(app)
     faults.install(app)
+    errors.install(app)
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders, frame_origins=settings.cors_origins)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -160,4 +161,4 @@ async def _import(folder: Path, comment: str, revisions: Revisions) -> int:
 def _in_folder(folder: Path, problem: Problem) -> Problem:
     """The problem with the file named as on disk (DIR/procedures/x.yaml), so editors can jump to it."""
     path = problem.file if Path(problem.file).is_absolute() else str(folder / problem.file)
-    return Problem(path, problem.line, problem.field, problem.message)
+    return replace(problem, file=path)

@@ -1,36 +1,67 @@
 """Every error Motcua raises on purpose, in one tree.
 
-    MotcuaError
+    MotcuaError                 bot/domain/errors.py (the domain raises some; it imports nothing above it)
     ├── ContentInvalid          procedures/ or flows.yaml failed validation; .problems lists every one
     ├── ConfigError             a setting is missing or contradictory at start-up
-    ├── PdfUnavailable          no browser to print leaflets with (bot/outreach/pdf.py)
     ├── StorageError            the database refused or lost something
-    │   └── ConflictError       someone else changed the same record first (optimistic lock)
-    └── ChannelError            a channel API failed; .channel, .code say which and how
-        ├── ChannelAuthError    token invalid or expired and could not be refreshed
-        ├── ChannelRateLimited  the platform asked us to slow down; .retry_after seconds
-        └── ChannelRejected     the platform will never accept this message (outside window, blocked)
+    ├── ChannelError            a channel API failed; .channel, .code say which and how
+    │   ├── ChannelAuthError    token invalid or expired and could not be refreshed
+    │   ├── ChannelRateLimited  the platform asked us to slow down; .retry_after seconds
+    │   └── ChannelRejected     the platform will never accept this message (outside window, blocked)
+    ├── ConversationBusy        one conversation has too many messages waiting (HTTP 429)
+    ├── ConditionError, TemplateError (also ValueError, so pydantic validators report them)  bot/domain
+    ├── YamlError               a YAML file cannot be read; .problem says where       bot/yamlsource.py
+    ├── UserError (ValueError)  an account request that cannot be done (HTTP 422)     bot/admin/users.py
+    │   └── UnknownAccount      no such account, or it is disabled (HTTP 404)
+    ├── UnknownRevision (LookupError)  no content revision with this number           bot/admin/revisions.py
+    ├── PublishConflict         the file changed since the editor's base revision (HTTP 409)
+    ├── PatchError (ValueError) the form cannot edit this field in place              bot/admin/yaml_patch.py
+    ├── UnknownField (ValueError)  the procedure model has no such field (HTTP 422)   bot/admin/form_fields.py
+    ├── HandoffNotFound, HandoffConflict  inbox actions (HTTP 404, 409)               bot/handoff/inbox.py
+    ├── BadQuarter (ValueError) a report quarter not written YYYY-QN                  bot/report/quarter.py
+    ├── PdfUnavailable          no browser to print leaflets with (HTTP 503)          bot/outreach/pdf.py
+    ├── RecordError (ValueError)  a portal record file that is not what it must be    bot/portal/records.py
+    ├── TooMany                 over a request budget (HTTP 429)                      bot/rate_limits.py
+    └── BodyTooLarge            a request body over the size limit (HTTP 413)         api/limits.py
 
-Each error says what to fix; ids travel as attributes, not only inside the message.
+Each error says what to fix; ids travel as attributes, not only inside the message. The HTTP answer of
+each is given once, in api/errors.py (api/faults.py for StorageError), not by each route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field  # `field` is also a Problem attribute
+from types import MappingProxyType
 
+# Re-exported: everything but the domain imports the root of the tree from here.
+from bot.domain.errors import MotcuaError as MotcuaError
 
-class MotcuaError(Exception):
-    """Base of every error Motcua raises on purpose."""
+UNREADABLE = "cannot be read: {why}"  # a file the system would not give us; `why` is its reason
+_NO_PARAMS: Mapping[str, str | int] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One validation problem: where it is and what is wrong, in words an official understands."""
+    """One validation problem: where it is and what is wrong.
+
+    `message` is the English sentence (`motcua validate`, CI logs); `code` names the kind of problem and
+    `params` the values it names, so bot/admin/problems_vi.py can say it in Vietnamese without reading
+    the English. Two problems are the same when place and message are (code and params only restate it).
+    """
 
     file: str
     line: int
     field: str
     message: str
+    code: str = _field(default="", compare=False)
+    params: Mapping[str, str | int] = _field(default_factory=lambda: _NO_PARAMS, compare=False)
+
+    @classmethod
+    def of(cls, file: str, line: int, field: str, code: str, english: str, /, **params: str | int) -> Problem:
+        """A problem whose English message is `english` filled with `params` ({name} placeholders)."""
+        return cls(file, line, field, english.format(**params), code, MappingProxyType(params))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
@@ -48,12 +79,6 @@ class ConfigError(MotcuaError):
 
 class StorageError(MotcuaError):
     pass
-
-
-class ConflictError(StorageError):
-    def __init__(self, what: str, expected: int, found: int) -> None:
-        self.what, self.expected, self.found = what, expected, found
-        super().__init__(f"{what} was changed by someone else (expected version {expected}, found {found})")
 
 
 class ChannelError(MotcuaError):

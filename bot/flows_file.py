@@ -8,6 +8,7 @@ procedure and reports those past the channel's length limit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.flow_checks import check_flows
 from bot.domain.flows import KINDS, Flows, Issue
 from bot.domain.voice import apply_voice
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.loading import dotted, problems_from_validation, read_document
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
 
@@ -29,7 +30,9 @@ def load_flows(path: Path, catalogue: Catalogue | None = None) -> Flows:
     except YamlError as err:
         raise ContentInvalid([err.problem]) from None
     except OSError as err:
-        raise ContentInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {err.strerror}")]) from None
+        raise ContentInvalid(
+            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
+        ) from None
     flows, problems = validate_flows(doc, catalogue)
     if flows is None or problems:
         raise ContentInvalid(problems)
@@ -72,7 +75,7 @@ def _shape_problems(err: ValidationError, doc: YamlDocument) -> list[Problem]:
     problems = []
     for problem, error in zip(problems_from_validation(err, doc), err.errors(), strict=True):
         loc = _without_kind(tuple(error["loc"]))
-        problems.append(Problem(doc.file, doc.line_of(loc), dotted(loc), problem.message))
+        problems.append(replace(problem, line=doc.line_of(loc), field=dotted(loc)))
     return problems
 
 

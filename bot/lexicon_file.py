@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.domain.lexicon import Lexicon
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.loading import read_document, validate_model
 from bot.yamlsource import YamlError
 
@@ -17,7 +17,9 @@ def load_lexicon(path: Path) -> Lexicon:
     except YamlError as err:
         raise ContentInvalid([err.problem]) from None
     except OSError as err:
-        raise ContentInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {err.strerror}")]) from None
+        raise ContentInvalid(
+            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
+        ) from None
     lexicon, problems = validate_model(Lexicon, doc)
     if lexicon is None:
         raise ContentInvalid(problems)

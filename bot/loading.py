@@ -39,6 +39,11 @@ _PLAIN = {
 }
 
 
+# Said by both catalogue checks (here and bot/admin/content_set.py).
+ID_USED_TWICE = "the id '{id}' is used by another file"
+NO_PROCEDURES = "no procedure files (*.yaml) were found"
+
+
 def dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(file)"
 
@@ -50,6 +55,12 @@ def problems_from_validation(err: ValidationError, doc: YamlDocument) -> list[Pr
             part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-"))
         )
         kind = item["type"]
+        # The code is pydantic's type: its own (`missing`, `greater_than_equal`...) or the one a
+        # validator gives with PydanticCustomError; ctx holds the values the message names.
+        params = {
+            k: v if isinstance(v, int) and not isinstance(v, bool) else str(v)
+            for k, v in item.get("ctx", {}).items()
+        }
         message = _PLAIN.get(kind, item["msg"])
         if kind == "value_error":
             message = item["msg"].removeprefix("Value error, ")
@@ -59,7 +70,7 @@ def problems_from_validation(err: ValidationError, doc: YamlDocument) -> list[Pr
             message = f"has the wrong form (expected pattern {item['ctx']['pattern']})"
         elif kind in ("greater_than_equal", "less_than_equal"):
             message = item["msg"]
-        problems.append(Problem(doc.file, doc.line_of(loc), dotted(loc), message))
+        problems.append(Problem(doc.file, doc.line_of(loc), dotted(loc), message, kind, params))
     return problems
 
 
@@ -76,7 +87,7 @@ def read_document(path: Path, display: str | None = None) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise YamlError(Problem(name, 1, "(file)", "the file is not UTF-8 text")) from None
+        raise YamlError(Problem.of(name, 1, "(file)", "not_utf8", "the file is not UTF-8 text")) from None
     return parse_yaml(text, name)
 
 
@@ -90,11 +101,14 @@ def parse_procedure(
     procedure, problems = validate_model(Procedure, doc)
     if procedure is not None and expected_id is not None and procedure.id != expected_id:
         problems.append(
-            Problem(
+            Problem.of(
                 file,
                 doc.line_of(("id",)),
                 "id",
-                f"the id '{procedure.id}' must match the file name '{expected_id}'",
+                "id_not_file_name",
+                "the id '{id}' must match the file name '{name}'",
+                id=procedure.id,
+                name=expected_id,
             )
         )
     return procedure, doc, problems
@@ -108,19 +122,22 @@ def catalogue_problems(catalogue: Catalogue, docs: dict[str, YamlDocument]) -> l
         for i, other in enumerate(procedure.related):
             if other not in catalogue:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         doc.file,
                         doc.line_of(("related", i)),
                         f"related.{i}",
-                        f"no procedure has the id '{other}'",
+                        "no_such_procedure",
+                        "no procedure has the id '{id}'",
+                        id=other,
                     )
                 )
             elif other == procedure.id:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         doc.file,
                         doc.line_of(("related", i)),
                         f"related.{i}",
+                        "related_to_itself",
                         "a procedure cannot be related to itself",
                     )
                 )
@@ -129,11 +146,14 @@ def catalogue_problems(catalogue: Catalogue, docs: dict[str, YamlDocument]) -> l
         if procedure.code and procedure.code in codes:
             doc = docs[procedure.id]
             problems.append(
-                Problem(
+                Problem.of(
                     doc.file,
                     doc.line_of(("code",)),
                     "code",
-                    f"the code {procedure.code} is also used by '{codes[procedure.code]}'",
+                    "code_used_twice",
+                    "the code {code} is also used by '{id}'",
+                    code=procedure.code,
+                    id=codes[procedure.code],
                 )
             )
         elif procedure.code:
@@ -152,14 +172,14 @@ def load_catalogue_texts(files: dict[str, str]) -> Catalogue:
         problems.extend(found)
         if procedure is not None and doc is not None:
             if procedure.id in docs:
-                problems.append(Problem(name, 1, "id", f"the id '{procedure.id}' is used by another file"))
+                problems.append(Problem.of(name, 1, "id", "id_used_twice", ID_USED_TWICE, id=procedure.id))
                 continue
             procedures.append(procedure)
             docs[procedure.id] = doc
     catalogue = Catalogue(procedures)
     problems.extend(catalogue_problems(catalogue, docs))
     if not procedures and not problems:
-        problems.append(Problem("procedures", 1, "(folder)", "no procedure files (*.yaml) were found"))
+        problems.append(Problem.of("procedures", 1, "(folder)", "no_procedures", NO_PROCEDURES))
     if problems:
         raise ContentInvalid(problems)
     return catalogue
@@ -173,7 +193,7 @@ def read_catalogue_dir(directory: Path) -> dict[str, str]:
         try:
             files[str(path)] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            unreadable.append(Problem(str(path), 1, "(file)", "the file is not UTF-8 text"))
+            unreadable.append(Problem.of(str(path), 1, "(file)", "not_utf8", "the file is not UTF-8 text"))
     if unreadable:
         raise ContentInvalid(unreadable)
     return files

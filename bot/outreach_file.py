@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import CHECKOUT
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.loading import read_document, validate_model
 from bot.outreach.texts import OutreachTexts
 from bot.yamlsource import YamlError
@@ -20,7 +20,9 @@ def load_outreach(path: Path = OUTREACH_FILE) -> OutreachTexts:
     except YamlError as err:
         raise ContentInvalid([err.problem]) from None
     except OSError as err:
-        raise ContentInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {err.strerror}")]) from None
+        raise ContentInvalid(
+            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
+        ) from None
     texts, problems = validate_model(OutreachTexts, doc)
     if texts is None:
         raise ContentInvalid(problems)

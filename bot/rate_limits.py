@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.errors import MotcuaError
+
 MAX_KEYS = 50_000  # buckets kept; the least recently used go first (a flood of addresses cannot grow it)
 
 
@@ -47,7 +49,7 @@ class Budgets:
         return float(max(1, math.ceil((1.0 - bucket.tokens) / self.rate)))
 
 
-class TooMany(Exception):
+class TooMany(MotcuaError):
     """Over budget: answer 429 and ask the caller to come back after `retry_after` seconds."""
 
     def __init__(self, retry_after: float, what: str) -> None:

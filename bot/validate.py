@@ -39,7 +39,7 @@ def _check_file(path: Path, settings: Settings) -> list[Problem]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return [Problem(str(path), 1, "(file)", "the file is not UTF-8 text")]
+        return [Problem.of(str(path), 1, "(file)", "not_utf8", "the file is not UTF-8 text")]
     if path.name == "outreach.yaml" or path.resolve() == settings.outreach_file.resolve():
         try:
             load_outreach(path)

@@ -42,16 +42,14 @@ from api.routes.admin_content import (
 from bot.admin.catalogue_views import STALE_DAYS, list_procedures, portal_differences, stale_procedures
 from bot.admin.content_set import FLOWS, is_content_path, procedure_path, sha_of
 from bot.admin.diffing import files_diff
-from bot.admin.form_fields import UnknownField
 from bot.admin.preview import run_turn
 from bot.admin.problems_vi import problems_json
-from bot.admin.revisions import PublishConflict, UnknownRevision
+from bot.admin.revisions import UnknownRevision
 from bot.admin.unanswered import add_topic_phrasing
 from bot.admin.unanswered import unanswered as unanswered_questions
 from bot.admin.yaml_patch import PatchError, add_list_item, set_fields
 from bot.domain.messages import Incoming
 from bot.domain.text import fold
-from bot.errors import ContentInvalid
 
 router = APIRouter(tags=["admin"])
 
@@ -125,11 +123,7 @@ class FormIn(_Body):
 async def form(body: FormIn, _user: OfficialUser, admin: AdminDep) -> Any:
     try:
         text = set_fields(body.yaml, body.changes)
-    except UnknownField as err:
-        return JSONResponse(
-            {"detail": f"Không có trường “{err.field}” trong mẫu thủ tục.", "field": err.field}, 422
-        )
-    except PatchError as err:
+    except PatchError as err:  # UnknownField (422 naming the field) is answered by api/errors.py
         detail = f"Không sửa được “{err.field}” bằng biểu mẫu; hãy sửa ở chế độ YAML."
         return JSONResponse({"detail": detail, "field": err.field}, 422)
     path = procedure_path(body.id)
@@ -186,21 +180,8 @@ async def publish(body: PublishIn, user: OfficialUser, admin: AdminDep) -> Any:
         published = await admin.revisions.publish(
             body.file, body.yaml, body.comment, body.base_revision, user.actor
         )
-    except PublishConflict as conflict:
-        return JSONResponse(
-            {
-                "detail": f"{conflict.current.author} đã đăng một bản mới của tệp này trong lúc bạn sửa. "
-                "Chưa có gì bị ghi đè: hãy xem thay đổi của họ rồi sửa lại trên bản mới nhất.",
-                "current_revision": conflict.current.id,
-                "changed_by": conflict.current.author,
-                "changed_at": conflict.current.at.isoformat(),
-            },
-            409,
-        )
-    except UnknownRevision:
+    except UnknownRevision:  # the base revision, not the one asked for: 422 here, not api/errors.py's 404
         raise HTTPException(422, "Phiên bản gốc (base_revision) không tồn tại.") from None
-    except ContentInvalid as err:
-        return invalid(err.problems)
     if published.built is None:
         return {"revision": published.revision, "unchanged": True}
     admin.manager.adopt(published.revision, published.built)
@@ -214,12 +195,7 @@ class RollbackIn(_Body):
 
 @router.post("/admin/api/rollback")
 async def rollback(body: RollbackIn, user: OfficialUser, admin: AdminDep) -> Any:
-    try:
-        published = await admin.revisions.rollback(body.revision, body.comment, user.actor)
-    except UnknownRevision:
-        raise HTTPException(404, f"Không có phiên bản số {body.revision}.") from None
-    except ContentInvalid as err:
-        return invalid(err.problems)
+    published = await admin.revisions.rollback(body.revision, body.comment, user.actor)
     if published.built is None:
         return {"revision": published.revision, "unchanged": True}
     admin.manager.adopt(published.revision, published.built)
@@ -244,10 +220,7 @@ async def diff(
     to: Annotated[int, Query(ge=1, le=BIGINT_MAX)],
     file: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    try:
-        before, after = await admin.revisions.files(from_), await admin.revisions.files(to)
-    except UnknownRevision as err:
-        raise HTTPException(404, f"Không có phiên bản số {err.revision}.") from None
+    before, after = await admin.revisions.files(from_), await admin.revisions.files(to)
     return {"files": files_diff(before, after, file)}
 
 

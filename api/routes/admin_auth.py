@@ -135,10 +135,7 @@ async def list_users(_user: AdminUser, admin: AdminDep) -> dict[str, Any]:
 
 @router.post("/admin/api/users")
 async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
-    try:
-        account, token = await users.add_user(admin.engine, body.name, body.role, body.ward, user.actor)
-    except users.UserError as err:
-        raise HTTPException(422, str(err)) from None
+    account, token = await users.add_user(admin.engine, body.name, body.role, body.ward, user.actor)
     return {"id": account.id, "login_link": users.login_link(admin.settings.public_base_url, token)}
 
 
@@ -146,19 +143,13 @@ async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str,
 async def disable_user(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     if user_id == user.id:
         raise HTTPException(409, "Bạn không thể tự khóa tài khoản của chính mình.")
-    try:
-        await users.disable_user(admin.engine, user_id, user.actor)
-    except users.UserError:
-        raise HTTPException(404, "Không có tài khoản này, hoặc tài khoản đã bị khóa.") from None
+    await users.disable_user(admin.engine, user_id, user.actor)
     return {"ok": True}
 
 
 @router.post("/admin/api/users/{user_id}/login-link")
 async def new_login_link(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
-    try:
-        token = await users.issue_login_link(admin.engine, user_id, user.actor)
-    except users.UserError:
-        raise HTTPException(404, "Không có tài khoản này, hoặc tài khoản đã bị khóa.") from None
+    token = await users.issue_login_link(admin.engine, user_id, user.actor)
     return {"login_link": users.login_link(admin.settings.public_base_url, token)}
 
 

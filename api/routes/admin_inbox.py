@@ -16,10 +16,12 @@ one does not hold, or handing back a closed one answers 409 {"detail", "status",
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.admin_deps import VolunteerUser
@@ -27,21 +29,32 @@ from api.deps import ServiceDep
 from api.limits import RowId
 from bot.admin.auth import Role
 from bot.errors import ConfigError
-from bot.handoff.inbox import HandoffConflict, HandoffInbox, HandoffNotFound
+from bot.handoff.inbox import HandoffInbox
 
-router = APIRouter(tags=["admin", "inbox"])
+
+class _InboxRoute(APIRoute):
+    """A ConfigError here means the published flows.yaml no longer has a handoff: section: the inbox is
+    off (503), which only the inbox routes can say (elsewhere a ConfigError is a fault at start-up).
+    HandoffNotFound and HandoffConflict are answered by api/errors.py."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_off(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except ConfigError:
+                raise HTTPException(503, NOT_ON) from None
+
+        return handle_off
+
+
+router = APIRouter(tags=["admin", "inbox"], route_class=_InboxRoute)
 
 MAX_REPLY = 1800  # the citizen's channels take 2,000 characters a message, with the "Cán bộ" heading
 
 # Staff read these (the admin pages show `detail` as it is).
 NOT_ON = "Chức năng chuyển cho cán bộ chưa được bật trên máy chủ này."
-NOT_FOUND = "Không tìm thấy cuộc trò chuyện này, hoặc nó thuộc xã, phường khác."
-CONFLICTS = {
-    "claim": "Cuộc trò chuyện này không còn chờ nữa: {who} đã nhận, hoặc nó đã kết thúc.",
-    "reply": "Bạn chưa nhận cuộc trò chuyện này (hoặc nó đã kết thúc), nên chưa trả lời được.",
-    "release": "Cuộc trò chuyện này đã kết thúc, hoặc đang do {who} hỗ trợ.",
-}
-SOMEONE = "người khác"
 
 
 def get_inbox(service: ServiceDep) -> HandoffInbox:
@@ -57,11 +70,6 @@ class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: Annotated[str, Field(min_length=1, max_length=MAX_REPLY)]
-
-
-def _conflict(err: HandoffConflict, action: str) -> JSONResponse:
-    detail = CONFLICTS[action].format(who=err.claimed_by or SOMEONE)
-    return JSONResponse({"detail": detail, "status": err.status, "claimed_by": err.claimed_by}, 409)
 
 
 @router.get("/admin/api/inbox")
@@ -81,39 +89,18 @@ async def inbox(
 
 @router.post("/admin/api/inbox/{handoff_id}/claim", response_model=None)
 async def claim(handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep) -> dict[str, Any] | JSONResponse:
-    try:
-        return await handoffs.claim(handoff_id, user)
-    except HandoffNotFound:
-        raise HTTPException(404, NOT_FOUND) from None
-    except HandoffConflict as err:
-        return _conflict(err, "claim")
-    except ConfigError:  # the published flows.yaml no longer has a handoff: section
-        raise HTTPException(503, NOT_ON) from None
+    return await handoffs.claim(handoff_id, user)
 
 
 @router.post("/admin/api/inbox/{handoff_id}/reply", response_model=None)
 async def reply(
     handoff_id: RowId, body: ReplyIn, user: VolunteerUser, handoffs: InboxDep
 ) -> dict[str, Any] | JSONResponse:
-    try:
-        return await handoffs.reply(handoff_id, user, body.text)
-    except HandoffNotFound:
-        raise HTTPException(404, NOT_FOUND) from None
-    except HandoffConflict as err:
-        return _conflict(err, "reply")
-    except ConfigError:
-        raise HTTPException(503, NOT_ON) from None
+    return await handoffs.reply(handoff_id, user, body.text)
 
 
 @router.post("/admin/api/inbox/{handoff_id}/release", response_model=None)
 async def release(
     handoff_id: RowId, user: VolunteerUser, handoffs: InboxDep
 ) -> dict[str, Any] | JSONResponse:
-    try:
-        return await handoffs.release(handoff_id, user)
-    except HandoffNotFound:
-        raise HTTPException(404, NOT_FOUND) from None
-    except HandoffConflict as err:
-        return _conflict(err, "release")
-    except ConfigError:
-        raise HTTPException(503, NOT_ON) from None
+    return await handoffs.release(handoff_id, user)

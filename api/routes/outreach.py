@@ -12,7 +12,6 @@ anyone's words on it would be a gift to phishers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -23,7 +22,6 @@ from api.deps import ServiceDep, SettingsDep
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.errors import ContentInvalid
 from bot.outreach.links import BotLinks
-from bot.outreach.pdf import PdfUnavailable
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.render import render
 from bot.outreach_file import load_outreach
@@ -78,14 +76,6 @@ def _fresh(request: Request, etag: str) -> bool:
     return f'"{etag}"' in {tag.strip() for tag in wanted.split(",")}
 
 
-async def _render(render_pdf: Awaitable[bytes]) -> bytes:
-    try:
-        return await render_pdf
-    except PdfUnavailable as err:
-        log.error("cannot print a PDF: %s", err)
-        raise HTTPException(503, "PDF printing is not available on this server") from None
-
-
 @router.get("/p/{procedure_id}", response_model=None)
 async def short_link(
     procedure_id: str, request: Request, service: ServiceDep, settings: SettingsDep
@@ -109,7 +99,7 @@ async def leaflet_pdf(
     etag = printer.leaflet_key(procedure)
     if _fresh(request, etag):
         return _pdf(etag, None, "")
-    body = await _render(printer.leaflet(procedure))
+    body = await printer.leaflet(procedure)  # PdfUnavailable: 503, api/errors.py
     return _pdf(etag, body, f"{procedure.id}.pdf")
 
 
@@ -133,5 +123,5 @@ async def poster_pdf(
     etag = printer.poster_key(procedures)
     if _fresh(request, etag):
         return _pdf(etag, None, "")
-    body = await _render(printer.poster(procedures))
+    body = await printer.poster(procedures)
     return _pdf(etag, body, "poster.pdf")

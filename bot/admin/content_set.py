@@ -26,7 +26,7 @@ from bot.domain.flows import Flows
 from bot.domain.lexicon import Lexicon
 from bot.errors import ContentInvalid, Problem
 from bot.flows_file import validate_flows
-from bot.loading import catalogue_problems, parse_procedure, validate_model
+from bot.loading import ID_USED_TWICE, NO_PROCEDURES, catalogue_problems, parse_procedure, validate_model
 from bot.outreach.texts import OutreachTexts
 from bot.portal.tier import TIER_FILE, load_tier
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
@@ -128,10 +128,11 @@ class ContentChecker:
         self, files: Files
     ) -> tuple[Catalogue | None, Lexicon, Flows | None, OutreachTexts | None, list[Problem]]:
         problems = [
-            Problem(
+            Problem.of(
                 path,
                 1,
                 "(file)",
+                "not_content_file",
                 "not a content file: use procedures/<id>.yaml, flows.yaml, lexicon.yaml, outreach.yaml"
                 " or portal.json",
             )
@@ -147,7 +148,7 @@ class ContentChecker:
             outreach = self._model(OUTREACH, files[OUTREACH], OutreachTexts, problems)
         flows = None
         if FLOWS not in files:
-            problems.append(Problem(FLOWS, 1, "(file)", "the file is missing"))
+            problems.append(Problem.of(FLOWS, 1, "(file)", "file_missing", "the file is missing"))
         else:
             doc = self._document(FLOWS, files[FLOWS], problems)
             if doc is not None:
@@ -174,17 +175,20 @@ class ContentChecker:
                 failed.add(PurePosixPath(path).stem)
                 continue
             if procedure.id in docs:
-                problems.append(Problem(path, 1, "id", f"the id '{procedure.id}' is used by another file"))
+                problems.append(Problem.of(path, 1, "id", "id_used_twice", ID_USED_TWICE, id=procedure.id))
                 continue
             procedures.append(procedure)
             docs[procedure.id] = doc
         catalogue = Catalogue(procedures)
         # A file that exists but has a mistake of its own is reported once, not again in every
         # procedure that names it under related:.
-        dangling = {f"no procedure has the id '{stem}'" for stem in failed}
-        problems.extend(p for p in catalogue_problems(catalogue, docs) if p.message not in dangling)
+        problems.extend(
+            p
+            for p in catalogue_problems(catalogue, docs)
+            if not (p.code == "no_such_procedure" and p.params["id"] in failed)
+        )
         if not files:
-            problems.append(Problem(PROCEDURES, 1, "(folder)", "no procedure files (*.yaml) were found"))
+            problems.append(Problem.of(PROCEDURES, 1, "(folder)", "no_procedures", NO_PROCEDURES))
         return catalogue if len(problems) == before else None
 
     def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:

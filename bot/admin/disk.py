@@ -11,16 +11,16 @@ from pathlib import Path
 
 from bot.admin.content_set import FLOWS, LEXICON, OUTREACH, PORTAL, PROCEDURES, Files
 from bot.config import Settings
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 
 
 def _read(path: Path, name: str, files: Files, problems: list[Problem]) -> None:
     try:
         files[name] = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.append(Problem(name, 1, "(file)", "the file is not UTF-8 text"))
+        problems.append(Problem.of(name, 1, "(file)", "not_utf8", "the file is not UTF-8 text"))
     except OSError as err:
-        problems.append(Problem(name, 1, "(file)", f"cannot be read: {err.strerror}"))
+        problems.append(Problem.of(name, 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror)))
 
 
 def read_files(

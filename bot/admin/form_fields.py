@@ -15,12 +15,13 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel
 
 from bot.domain.catalogue import Procedure
+from bot.errors import MotcuaError
 
 Scalar = str | int | float | bool | None
 Path = tuple[str | int, ...]
 
 
-class UnknownField(ValueError):
+class UnknownField(MotcuaError, ValueError):
     def __init__(self, field: str, why: str) -> None:
         self.field = field
         super().__init__(f"{field}: {why}")

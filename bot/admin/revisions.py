@@ -26,7 +26,7 @@ from bot.admin.audit import Actor, record
 from bot.admin.content_set import Built, ContentChecker, Files, is_content_path, normalise_text, sha_of
 from bot.admin.db import lock_content, unit
 from bot.domain.privacy import mask_pii
-from bot.errors import StorageError
+from bot.errors import MotcuaError, StorageError
 from bot.storage.base import utcnow
 from bot.storage.tables_admin import ContentBlob, ContentFile, ContentRevision
 
@@ -63,13 +63,13 @@ class Published:
     built: Built | None  # None: nothing changed, no revision was made
 
 
-class UnknownRevision(LookupError):
+class UnknownRevision(MotcuaError, LookupError):
     def __init__(self, revision: int) -> None:
         self.revision = revision
         super().__init__(f"there is no revision {revision}")
 
 
-class PublishConflict(Exception):
+class PublishConflict(MotcuaError):
     """The file changed since the revision the editor started from; nothing was written."""
 
     def __init__(self, path: str, current: RevisionInfo) -> None:

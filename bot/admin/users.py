@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.audit import Actor, record
 from bot.admin.auth import LOGIN_LINK_TTL, Account, CredentialKind, Role, add_credential
 from bot.admin.db import unit
+from bot.errors import MotcuaError
 from bot.storage.base import utcnow
 from bot.storage.tables_admin import AdminCredential, AdminUser
 
@@ -22,8 +23,12 @@ MAX_NAME = 200
 USERS = AdminUser.__table__
 
 
-class UserError(ValueError):
+class UserError(MotcuaError, ValueError):
     """A request about accounts that cannot be done; the message says why, in plain words."""
+
+
+class UnknownAccount(UserError):
+    """No account has this id, or it is disabled: there is nothing to act on (HTTP 404)."""
 
 
 def login_link(public_base_url: str, token: str) -> str:
@@ -66,9 +71,9 @@ async def _require_active(engine: AsyncEngine, user_id: int) -> None:
     async with unit(engine, write=False) as conn:
         row = (await conn.execute(select(USERS).where(AdminUser.id == user_id))).first()
     if row is None:
-        raise UserError(f"no account has the id {user_id}")
+        raise UnknownAccount(f"no account has the id {user_id}")
     if row.disabled_at is not None:
-        raise UserError(f"the account {user_id} is disabled")
+        raise UnknownAccount(f"the account {user_id} is disabled")
 
 
 async def issue_login_link(engine: AsyncEngine, user_id: int, by: Actor) -> str:

@@ -17,13 +17,14 @@ import yaml
 
 from bot.admin.form_fields import Path, Scalar, coerce, expected, leaf_type, model_at, parse_path
 from bot.admin.yaml_render import BLOCK_STYLES, render
+from bot.errors import MotcuaError
 from bot.yamlsource import YamlError, parse_yaml
 
 # libyaml when installed (several times faster); its marks count characters, as Python's do.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class PatchError(ValueError):
+class PatchError(MotcuaError, ValueError):
     def __init__(self, field: str, why: str) -> None:
         self.field = field
         super().__init__(f"{field}: {why}")

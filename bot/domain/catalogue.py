@@ -16,12 +16,14 @@ from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.domain.portal_page import PortalPage
 from bot.domain.web_urls import web_url
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^\d\.\d{6}$"
+SHORT_NAME_MAX = 30  # a short name must fit a button
 
 
 class Strict(BaseModel):
@@ -84,7 +86,7 @@ class Fee(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Fee:
         if self.free and self.amount:
-            raise ValueError("a free procedure cannot also have an amount")
+            raise PydanticCustomError("fee_free_with_amount", "a free procedure cannot also have an amount")
         return self
 
 
@@ -157,15 +159,21 @@ class Procedure(Strict):
     @field_validator("short_name")
     @classmethod
     def _short(cls, value: str) -> str:
-        if len(value) > 30:
-            raise ValueError("short_name must fit a button: 30 characters at most")
+        if len(value) > SHORT_NAME_MAX:
+            raise PydanticCustomError(
+                "short_name_too_long",
+                "short_name must fit a button: {n} characters at most",
+                {"n": SHORT_NAME_MAX},
+            )
         return value
 
     @field_validator("source")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://", value):
-            raise ValueError("source must be a web address starting with http:// or https://")
+            raise PydanticCustomError(
+                "source_not_web", "source must be a web address starting with http:// or https://"
+            )
         return value
 
     @model_validator(mode="after")
@@ -173,15 +181,25 @@ class Procedure(Strict):
         known = set(type(self).model_fields)
         unknown = [name for name in self.unverified if name.split(".")[0] not in known]
         if unknown:
-            raise ValueError(f"unverified names fields that do not exist: {', '.join(unknown)}")
+            raise PydanticCustomError(
+                "unverified_unknown",
+                "unverified names fields that do not exist: {names}",
+                {"names": ", ".join(unknown)},
+            )
         if self.channels.online and self.level == 2:
-            raise ValueError("level 2 means no online filing, but channels.online is true")
+            raise PydanticCustomError(
+                "level_2_online", "level 2 means no online filing, but channels.online is true"
+            )
         if not self.channels.online and self.level in (3, 4):
-            raise ValueError(f"level {self.level} needs channels.online: true")
+            raise PydanticCustomError(
+                "level_needs_online", "level {n} needs channels.online: true", {"n": self.level}
+            )
         if self.tier == "portal" and self.portal_page is None:
-            raise ValueError("a procedure of the portal tier needs portal_page")
+            raise PydanticCustomError("portal_needs_page", "a procedure of the portal tier needs portal_page")
         if self.channels.online and not self.online_steps and self.tier == "curated":
-            raise ValueError("an online procedure needs online_steps (the filing script)")
+            raise PydanticCustomError(
+                "online_needs_steps", "an online procedure needs online_steps (the filing script)"
+            )
         return self
 
 

@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bot.domain.errors import MotcuaError
+
 Value = str | int | bool
 Lookup = Callable[[tuple[str, ...]], object]
 
@@ -35,7 +37,7 @@ ORDERING = ("<", "<=", ">", ">=")
 OPERATORS = ("==", "!=", *ORDERING)
 
 
-class ConditionError(ValueError):
+class ConditionError(MotcuaError, ValueError):
     """The condition cannot be read; the message says where and why."""
 
 

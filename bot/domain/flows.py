@@ -39,6 +39,7 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.domain.flow_topics import Topic
 from bot.domain.handoff_config import HandoffConfig
@@ -87,9 +88,11 @@ class ButtonSpec(Strict):
     @model_validator(mode="after")
     def _one_action(self) -> ButtonSpec:
         if sum(x is not None for x in (self.goto, self.call, self.command)) != 1:
-            raise ValueError("a button needs exactly one of goto:, call: or command:")
+            raise PydanticCustomError(
+                "button_one_target", "a button needs exactly one of goto:, call: or command:"
+            )
         if self.then is not None and self.call is None:
-            raise ValueError("then: only goes with call:")
+            raise PydanticCustomError("then_without_call", "then: only goes with call:")
         return self
 
 
@@ -246,7 +249,9 @@ class Command(Strict):
     @model_validator(mode="after")
     def _one_action(self) -> Command:
         if sum(x is not None for x in (self.goto, self.call, self.action)) != 1:
-            raise ValueError("a command needs exactly one of goto:, call: or action:")
+            raise PydanticCustomError(
+                "command_one_target", "a command needs exactly one of goto:, call: or action:"
+            )
         return self
 
 

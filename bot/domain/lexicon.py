@@ -16,19 +16,22 @@ from functools import lru_cache
 from typing import Annotated, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.domain.text import canonical_spelling, has_marks, normalize, strip_marks, words
 
 
 def _has_a_word(value: str) -> str:
     if not words(normalize(value)):
-        raise ValueError("must contain at least one word (letters or digits)")
+        raise PydanticCustomError("no_word", "must contain at least one word (letters or digits)")
     return value
 
 
 def _single_word(value: str) -> str:
     if len(words(normalize(value))) != 1:
-        raise ValueError("a stop word must be a single word; put phrases under fillers")
+        raise PydanticCustomError(
+            "stop_word_phrase", "a stop word must be a single word; put phrases under fillers"
+        )
     return value
 
 
@@ -65,7 +68,11 @@ class Lexicon(BaseModel):
             for variant in group[1:]:
                 key = _key(variant)
                 if key in seen and _key(seen[key]) != _key(group[0]):
-                    raise ValueError(f"'{variant}' is given two meanings: '{seen[key]}' and '{group[0]}'")
+                    raise PydanticCustomError(
+                        "two_meanings",
+                        "'{variant}' is given two meanings: '{a}' and '{b}'",
+                        {"variant": variant, "a": seen[key], "b": group[0]},
+                    )
                 seen[key] = group[0]
         return self
 

@@ -31,6 +31,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from bot.domain.catalogue import Procedure
+from bot.domain.errors import MotcuaError
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _PATH = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*")
@@ -38,7 +39,7 @@ NAME_FIELDS = frozenset({"name", "short_name", "title", "code"})  # identify a t
 LIST_FIELDS = ("number", "total")  # `list.number` / `list.total`: where the current item stands
 
 
-class TemplateError(ValueError):
+class TemplateError(MotcuaError, ValueError):
     """The template cannot be read (an unclosed brace, an empty placeholder)."""
 
 

@@ -65,6 +65,7 @@ class HandoffConflict(MotcuaError):
 
     def __init__(self, row: HandoffRow, action: str) -> None:
         self.handoff_id, self.status, self.claimed_by = row.id, row.status, row.claimed_by
+        self.action = action  # what was tried: "claim", "reply to" or "hand back"
         held = f", held by {row.claimed_by}" if row.claimed_by and row.status == queue.ACTIVE else ""
         super().__init__(f"cannot {action} handoff {row.id}: it is {row.status}{held}")
 

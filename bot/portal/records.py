@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import MotcuaError
+
 FIELDS = (
     "ma_thu_tuc",
     "detail_url",
@@ -49,7 +51,7 @@ _MONTHS = {
 _CAPTURED = re.compile(r"captured in ([A-Z][a-z]+)(?:\s*[–-]\s*([A-Z][a-z]+))? (\d{4})")
 
 
-class RecordError(ValueError):
+class RecordError(MotcuaError, ValueError):
     """A record file that is not a JSON object of strings with the required fields."""
 
     def __init__(self, path: Path, reason: str) -> None:

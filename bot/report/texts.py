@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.config import CHECKOUT
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.loading import read_document, validate_model
 from bot.yamlsource import YamlError
 
@@ -198,7 +198,9 @@ def load_report_texts(path: Path = REPORT_FILE) -> ReportTexts:
     except YamlError as err:
         raise ContentInvalid([err.problem]) from None
     except OSError as err:
-        raise ContentInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {err.strerror}")]) from None
+        raise ContentInvalid(
+            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
+        ) from None
     texts, problems = validate_model(ReportTexts, doc)
     if texts is None:
         raise ContentInvalid(problems)

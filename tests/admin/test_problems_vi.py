@@ -6,7 +6,7 @@ import pytest
 
 from bot.admin.content_set import ContentChecker, procedure_path
 from bot.admin.disk import settings_files
-from bot.admin.problems_vi import problem_json, vietnamese
+from bot.admin.problems_vi import problem_json, say, vietnamese
 from bot.config import load_settings
 from bot.errors import Problem
 
@@ -79,18 +79,26 @@ def test_flows_problems_read_in_vietnamese() -> None:
         problems = _problems("flows.yaml", text)
         assert problems
         for problem in problems:
-            assert not vietnamese(problem.message).startswith(FALLBACK), problem.message
+            assert not say(problem).startswith(FALLBACK), problem.message
 
 
 def test_values_named_in_a_message_are_kept() -> None:
+    def of(code: str, english: str, /, **params: str | int) -> str:
+        return say(Problem.of("procedures/x.yaml", 1, "x", code, english, **params))
+
     assert (
-        vietnamese("no procedure has the id 'khai-tu-moi'")
+        of("no_such_procedure", "no procedure has the id '{id}'", id="khai-tu-moi")
         == "Không có thủ tục nào mang mã tệp “khai-tu-moi”."
     )
     assert (
-        vietnamese("the code 1.000001 is also used by 'ket-hon'")
+        of("code_used_twice", "the code {code} is also used by '{id}'", code="1.000001", id="ket-hon")
         == "Mã 1.000001 đã được dùng cho thủ tục “ket-hon”."
     )
+    assert (
+        of("literal_error", "must be one of: {expected}", expected="'xã', 'tỉnh' or 'bộ'")
+        == "Chỉ được là một trong các giá trị: 'xã', 'tỉnh' hoặc 'bộ'."
+    )
+    # A message without a code yet is still matched by its English.
     assert (
         vietnamese("must be one of: 'xã', 'tỉnh' or 'bộ'")
         == "Chỉ được là một trong các giá trị: 'xã', 'tỉnh' hoặc 'bộ'."
@@ -99,6 +107,14 @@ def test_values_named_in_a_message_are_kept() -> None:
 
 def test_an_untranslated_message_is_still_shown() -> None:
     assert vietnamese("something new went wrong") == f"{FALLBACK}: something new went wrong"
+    portal = Problem.of(
+        "procedures/x.yaml",
+        1,
+        "tier",
+        "portal_needs_page",
+        "a procedure of the portal tier needs portal_page",
+    )
+    assert say(portal) == f"{FALLBACK}: a procedure of the portal tier needs portal_page"
 
 
 def test_voice_and_filter_problems_read_in_vietnamese() -> None:
@@ -110,4 +126,4 @@ def test_voice_and_filter_problems_read_in_vietnamese() -> None:
         problems = _problems("flows.yaml", text)
         assert problems
         for problem in problems:
-            assert not vietnamese(problem.message).startswith(FALLBACK), problem.message
+            assert not say(problem).startswith(FALLBACK), problem.message

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import errors
 from api.routes import outreach
 from bot.config import Settings, load_settings
 from bot.domain.catalogue import Catalogue
@@ -27,6 +28,7 @@ from tests.outreach.recording import RecordingRenderer
 def outreach_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
     app = FastAPI()
     app.include_router(outreach.router)
+    errors.install(app)  # the app's answers to errors (PdfUnavailable: 503), as api.main installs them
     app.state.settings = settings
     app.state.service = SimpleNamespace(content=SimpleNamespace(catalogue=catalogue))
     return app
