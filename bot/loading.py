@@ -181,3 +181,21 @@ def read_catalogue_dir(directory: Path) -> dict[str, str]:
 
 def load_catalogue(directory: Path) -> Catalogue:
     return load_catalogue_texts(read_catalogue_dir(directory))
+
+
+def read_or_problems(path: Path) -> YamlDocument:
+    """Read and parse one YAML file; a file that cannot be read or parsed raises ContentInvalid naming it."""
+    try:
+        return read_document(path)
+    except YamlError as err:
+        raise ContentInvalid([err.problem]) from None
+    except OSError as err:
+        raise ContentInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {err.strerror}")]) from None
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Read one YAML file as `model`; raise ContentInvalid listing every problem as FILE:LINE: field."""
+    value, problems = validate_model(model, read_or_problems(path))
+    if value is None:
+        raise ContentInvalid(problems)
+    return value
