@@ -15,7 +15,7 @@ from bot.cli_portal import add_portal_import, run_portal_import
 from bot.cli_report import add_report_commands, run_report
 from bot.cli_test import add_test_command
 from bot.config import Settings, load_settings
-from bot.errors import ConfigError, ContentInvalid
+from bot.errors import ConfigError, ContentInvalid, StorageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"motcua: the content has {len(err.problems)} problem(s); fix them and try again", file=sys.stderr
         )
         return EXIT_INVALID
+    except StorageError as err:  # search, leaflet and poster read the published content from the database
+        print(f"motcua: {err}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return EXIT_OK
 
@@ -125,27 +128,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(settings: Settings, query: str, as_json: bool) -> int:
-    from bot.domain.lexicon import Lexicon
-    from bot.domain.search import ProcedureIndex
-    from bot.domain.search_topics import topic_specs
-    from bot.flows_file import load_flows
-    from bot.lexicon_file import load_lexicon
-    from bot.loading import load_catalogue
+    from bot.published import published_content
 
-    lexicon = load_lexicon(settings.lexicon_file) if settings.lexicon_file.exists() else Lexicon.empty()
-    catalogue = load_catalogue(settings.catalogue_dir)
-    if settings.portal_file is not None and settings.portal_file.exists():
-        from bot.portal.tier import load_tier
-
-        portal, problems = load_tier(
-            settings.portal_file.read_text(encoding="utf-8"), str(settings.portal_file)
-        )
-        if problems:
-            raise ContentInvalid(list(problems))
-        catalogue = catalogue.with_portal(portal)
-    # The topics of flows.yaml, so the answer says when a question is about one (its "topic" field).
-    topics = topic_specs(load_flows(settings.flows_file).topics) if settings.flows_file.exists() else []
-    index = ProcedureIndex.build(catalogue, lexicon, topics)
+    # The index the bot answers with: the published revision's catalogue, portal tier, lexicon, and the
+    # topics of its flows.yaml (so the answer says when a question is about one: its "topic" field).
+    index = asyncio.run(published_content(settings)).index
     queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else iter([query])
     for text in queries:
         result = index.search(text)

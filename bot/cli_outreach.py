@@ -5,7 +5,9 @@
 
 The QR codes use MOTCUA_PUBLIC_BASE_URL, MOTCUA_TELEGRAM_BOT_USERNAME and MOTCUA_ZALO_OA_LINK; a code
 whose setting is unset (or not reachable from a phone) is left out, and a note on stderr says which.
-Invalid content (procedures/, outreach.yaml) raises ContentInvalid, which `motcua` prints as FILE:LINE.
+The procedures are those the bot serves: the published content revision, or the files on disk before
+the first start (bot/published.py). The words come from outreach.yaml, as for the leaflets the server prints.
+Invalid content raises ContentInvalid, which `motcua` prints as FILE:LINE.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.loading import load_catalogue
 from bot.outreach.links import BotLinks
 from bot.outreach.pdf import PdfUnavailable
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach_file import load_outreach
+from bot.published import published_content
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("leaflet", "poster")
@@ -56,7 +58,7 @@ def run_outreach(args: argparse.Namespace, settings: Settings) -> int:
         if not ids:
             print("motcua: --procedures needs at least one procedure id", file=sys.stderr)
             return EXIT_USAGE
-    procedures = _pick(load_catalogue(settings.catalogue_dir), ids)
+    procedures = _pick(asyncio.run(published_content(settings)).catalogue, ids)
     if procedures is None:
         return EXIT_USAGE
     links = BotLinks.from_settings(settings)

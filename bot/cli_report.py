@@ -4,8 +4,9 @@
 
 writes report.html (self-contained, printable), one CSV per table and charts/*.png into the folder, and
 with --pdf also report.pdf, printed by Debian's chromium. Quarters are in Vietnam's time.
-Invalid content (report.yaml, flows.yaml, procedures/) raises ContentInvalid, which `motcua` prints as
-FILE:LINE.
+Procedures and flows are named as the bot serves them: from the published content revision in the same
+database, or the files on disk before the first start (bot/published.py). Invalid content (report.yaml,
+flows.yaml, procedures/) raises ContentInvalid, which `motcua` prints as FILE:LINE.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import StorageError
-from bot.flows_file import load_flows
-from bot.loading import load_catalogue
 from bot.outreach.pdf import PdfRenderer, PdfUnavailable
+from bot.published import published_content
 from bot.report.build import Report, ReportContent, report_from_database, write_report
 from bot.report.quarter import BadQuarter, Quarter
 from bot.report.texts import REPORT_FILE, load_report_texts
@@ -47,11 +47,10 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     except BadQuarter as err:
         print(f"motcua: {err}", file=sys.stderr)
         return EXIT_USAGE
-    catalogue = load_catalogue(settings.catalogue_dir)
-    content = ReportContent(
-        load_report_texts(REPORT_FILE), catalogue, load_flows(settings.flows_file, catalogue)
-    )
+    texts = load_report_texts(REPORT_FILE)
     try:
+        served = asyncio.run(published_content(settings))
+        content = ReportContent(texts, served.catalogue, served.flows)
         report = asyncio.run(_from_database(settings.database_url, quarter, content))
     except StorageError as err:
         print(f"motcua: {err}", file=sys.stderr)

@@ -18,22 +18,14 @@ from bot.domain.catalogue import Catalogue
 from bot.domain.flow_checks import check_flows
 from bot.domain.flows import KINDS, Flows, Issue
 from bot.domain.voice import apply_voice
-from bot.errors import UNREADABLE, ContentInvalid, Problem
-from bot.loading import dotted, problems_from_validation, read_document
+from bot.errors import ContentInvalid, Problem
+from bot.loading import dotted, problems_from_validation, read_or_problems
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
 
 
 def load_flows(path: Path, catalogue: Catalogue | None = None) -> Flows:
     """Read and validate flows.yaml; raises ContentInvalid listing every problem."""
-    try:
-        doc = read_document(path)
-    except YamlError as err:
-        raise ContentInvalid([err.problem]) from None
-    except OSError as err:
-        raise ContentInvalid(
-            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
-        ) from None
-    flows, problems = validate_flows(doc, catalogue)
+    flows, problems = validate_flows(read_or_problems(path), catalogue)
     if flows is None or problems:
         raise ContentInvalid(problems)
     return flows

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.errors import ContentInvalid, Problem
+from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -201,3 +201,23 @@ def read_catalogue_dir(directory: Path) -> dict[str, str]:
 
 def load_catalogue(directory: Path) -> Catalogue:
     return load_catalogue_texts(read_catalogue_dir(directory))
+
+
+def read_or_problems(path: Path) -> YamlDocument:
+    """Read and parse one YAML file; a file that cannot be read or parsed raises ContentInvalid naming it."""
+    try:
+        return read_document(path)
+    except YamlError as err:
+        raise ContentInvalid([err.problem]) from None
+    except OSError as err:
+        raise ContentInvalid(
+            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
+        ) from None
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Read one YAML file as `model`; raise ContentInvalid listing every problem as FILE:LINE: field."""
+    value, problems = validate_model(model, read_or_problems(path))
+    if value is None:
+        raise ContentInvalid(problems)
+    return value

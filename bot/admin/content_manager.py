@@ -4,8 +4,8 @@ Every worker process runs one `ContentManager`. At start it imports the content 
 database has none, or publishes the files that changed on disk since the last start (bot/admin/disk_sync.py),
 then loads the newest revision. Afterwards it asks the database for the newest
 revision id every `poll_seconds` (one indexed MAX query), and when it moved, loads that revision, builds
-catalogue, search index and flows, and swaps them into the service in one assignment
-(`ChatService.swap_content`). Turns already running finish on the content they started with; a saved
+catalogue, search index and flows, and hands them to `swap` (the service's `swap_content`: one
+assignment). Turns already running finish on the content they started with; a saved
 conversation whose step disappeared is restarted gently by the engine.
 
 Revisions are checked before they are stored, so loading one fails only when the code changed under
@@ -24,9 +24,10 @@ from bot.admin.audit import SYSTEM
 from bot.admin.content_set import Built
 from bot.admin.disk_sync import remember, sync_from_disk
 from bot.admin.revisions import Revisions
+from bot.content import Content
 from bot.errors import ContentInvalid
 from bot.outreach.texts import OutreachTexts
-from bot.service import ChatService
+from bot.storage.base import Store
 
 log = logging.getLogger("motcua.admin.content")
 
@@ -35,9 +36,16 @@ FALLBACK_DEPTH = 20  # older revisions tried at start when the newest cannot be 
 
 
 class ContentManager:
-    def __init__(self, revisions: Revisions, service: ChatService, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        revisions: Revisions,
+        store: Store,
+        swap: Callable[[Content], None],
+        poll_seconds: float = 2.0,
+    ) -> None:
         self.revisions = revisions
-        self.service = service
+        self.store = store  # where the digests of the files last seen on disk are kept
+        self._swap = swap
         self.poll_seconds = poll_seconds
         self.revision: int | None = None  # the revision this worker serves
         self.outreach: OutreachTexts | None = None  # its leaflet words, when it has outreach.yaml
@@ -53,9 +61,9 @@ class ContentManager:
             published = await self.revisions.import_initial(files, SYSTEM, INITIAL_COMMENT)
             if published is not None:
                 log.info("imported the content files as revision %d", published.revision)
-            await remember(self.service.store, files)
+            await remember(self.store, files)
         else:
-            await sync_from_disk(self.revisions, self.service.store, files)
+            await sync_from_disk(self.revisions, self.store, files)
         await self._load_at_start()
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._poll(), name="motcua-content")
@@ -87,7 +95,7 @@ class ContentManager:
         """Serve `built` as `revision` (the publishing worker passes what it has just checked)."""
         if self.revision is not None and revision < self.revision:
             return  # a newer revision is already served; never go back
-        self.service.swap_content(built.content)
+        self._swap(built.content)
         self.outreach = built.outreach
         self.revision = revision
         log.info("serving content revision %d (%d procedures)", revision, len(built.content.catalogue))

@@ -27,4 +27,5 @@ class AdminContext:
         cls, settings: Settings, service: ChatService, engine: AsyncEngine, poll_seconds: float = 2.0
     ) -> AdminContext:
         revisions = Revisions(engine)
-        return cls(settings, service, engine, revisions, ContentManager(revisions, service, poll_seconds))
+        manager = ContentManager(revisions, service.store, service.swap_content, poll_seconds)
+        return cls(settings, service, engine, revisions, manager)

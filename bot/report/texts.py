@@ -16,9 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.config import CHECKOUT
-from bot.errors import UNREADABLE, ContentInvalid, Problem
-from bot.loading import read_document, validate_model
-from bot.yamlsource import YamlError
+from bot.loading import load_model
 
 REPORT_FILE = CHECKOUT / "report.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -193,15 +191,4 @@ class ReportTexts(_Strict):
 
 def load_report_texts(path: Path = REPORT_FILE) -> ReportTexts:
     """Read and validate report.yaml; raise ContentInvalid listing every problem as FILE:LINE."""
-    try:
-        doc = read_document(path)
-    except YamlError as err:
-        raise ContentInvalid([err.problem]) from None
-    except OSError as err:
-        raise ContentInvalid(
-            [Problem.of(str(path), 1, "(file)", "unreadable", UNREADABLE, why=str(err.strerror))]
-        ) from None
-    texts, problems = validate_model(ReportTexts, doc)
-    if texts is None:
-        raise ContentInvalid(problems)
-    return texts
+    return load_model(path, ReportTexts)

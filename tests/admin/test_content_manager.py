@@ -36,9 +36,18 @@ def _service(store: SqlStore) -> ChatService:
     return ChatService(store, ContentChecker().build(small).content)
 
 
+def _manager(store: SqlStore, service: ChatService, poll_seconds: float = 2.0) -> ContentManager:
+    return ContentManager(Revisions(store.engine), store, service.swap_content, poll_seconds)
+
+
 @pytest.fixture
-async def manager(store: SqlStore) -> AsyncIterator[ContentManager]:
-    manager = ContentManager(Revisions(store.engine), _service(store), poll_seconds=0.05)
+def service(store: SqlStore) -> ChatService:
+    return _service(store)
+
+
+@pytest.fixture
+async def manager(store: SqlStore, service: ChatService) -> AsyncIterator[ContentManager]:
+    manager = _manager(store, service, poll_seconds=0.05)
     await manager.start(lambda: FILES)
     try:
         yield manager
@@ -46,16 +55,18 @@ async def manager(store: SqlStore) -> AsyncIterator[ContentManager]:
         await manager.stop()
 
 
-async def test_the_first_start_imports_and_serves_the_files(manager: ContentManager) -> None:
+async def test_the_first_start_imports_and_serves_the_files(
+    manager: ContentManager, service: ChatService
+) -> None:
     assert manager.revision == 1
-    assert "ho-chieu" in manager.service.content.catalogue
+    assert "ho-chieu" in service.content.catalogue
     assert manager.outreach is not None  # outreach.yaml came along
 
 
 async def test_a_second_start_with_unchanged_files_publishes_nothing(
     store: SqlStore, manager: ContentManager
 ) -> None:
-    other = ContentManager(Revisions(store.engine), _service(store))
+    other = _manager(store, _service(store))
     await other.start(lambda: dict(FILES))
     await other.stop()
     assert other.revision == 1
@@ -77,7 +88,7 @@ async def test_a_second_start_publishes_only_the_files_changed_on_disk(
     await revisions.publish("flows.yaml", flows, "sửa", 1, SYSTEM)
     on_disk = dict(FILES)
     on_disk[HO_CHIEU] = _fee_changed(FILES[HO_CHIEU], "2 đ")
-    other = ContentManager(Revisions(store.engine), _service(store))
+    other = _manager(store, _service(store))
     await other.start(lambda: on_disk)
     await other.stop()
     assert other.revision == 3
@@ -87,7 +98,7 @@ async def test_a_second_start_publishes_only_the_files_changed_on_disk(
 
 
 async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
-    store: SqlStore, manager: ContentManager
+    store: SqlStore, manager: ContentManager, service: ChatService
 ) -> None:
     swapped: list[int] = []
     manager.on_swap.append(swapped.append)
@@ -99,11 +110,11 @@ async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
             break
         await asyncio.sleep(0.05)
     assert manager.revision == 2 and swapped == [2]
-    assert manager.service.content.catalogue["ho-chieu"].fee.text.startswith("1 đ")
+    assert service.content.catalogue["ho-chieu"].fee.text.startswith("1 đ")
 
 
 async def test_a_revision_this_version_cannot_load_is_skipped_not_served(
-    store: SqlStore, manager: ContentManager, caplog: pytest.LogCaptureFixture
+    store: SqlStore, manager: ContentManager, service: ChatService, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Revisions are checked before they are stored; this one is forced in to stand for content that a
     newer, stricter version of the bot would refuse."""
@@ -112,10 +123,10 @@ async def test_a_revision_this_version_cannot_load_is_skipped_not_served(
     await revisions._commit(broken, SYSTEM, "publish", "forced", 1)  # bypasses validation on purpose
     await manager.stop()
     assert await manager.refresh() is False
-    assert manager.revision == 1 and "ho-chieu" in manager.service.content.catalogue
+    assert manager.revision == 1 and "ho-chieu" in service.content.catalogue
     assert "revision 2" in caplog.text
 
-    restarted = ContentManager(Revisions(store.engine), _service(store))
+    restarted = _manager(store, _service(store))
     await restarted.start(lambda: FILES)
     await restarted.stop()
     assert restarted.revision == 1  # the newest revision it can load
@@ -124,9 +135,8 @@ async def test_a_revision_this_version_cannot_load_is_skipped_not_served(
 
 
 async def test_a_conversation_survives_its_procedure_disappearing(
-    store: SqlStore, manager: ContentManager
+    store: SqlStore, manager: ContentManager, service: ChatService
 ) -> None:
-    service = manager.service
     opened = await service.converse("web", "citizen", Incoming.started("ho-chieu"))
     button = opened[-1].buttons[0].id
     without = {k: v for k, v in FILES.items() if k != HO_CHIEU}
