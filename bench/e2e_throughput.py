@@ -18,13 +18,10 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sqlalchemy as sa
 
 from bench.common import (
     LEXICON_FILE,
@@ -46,7 +43,7 @@ from bench.e2e_load import Citizen, CitizenRun, FakePlatform, WebhookClient, con
 from bench.e2e_profile import SpyProfile
 from bench.e2e_server import ServerProcess, zalo_env
 from bot.content import Content, load_content
-from bot.storage.database import sync_url
+from tests.support.postgres import pg_schema
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SERVICE_CODE = (
@@ -101,17 +98,8 @@ def database(setup: Setup, folder: Path, pg_url: str) -> Iterator[str]:
     if not setup.postgres:
         yield f"sqlite:///{folder / f'{setup.name}.db'}"
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(sync_url(pg_url))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        joiner = "&" if "?" in pg_url else "?"
-        yield f"{pg_url}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with pg_schema(pg_url, prefix="bench") as url:
+        yield url
 
 
 async def measure(

@@ -8,11 +8,12 @@ fixing content sees the whole list of what is wrong in one go.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.catalogue import Catalogue, Procedure
+from bot.domain.flows import YamlPath
 from bot.errors import UNREADABLE, ContentInvalid, Problem
 from bot.yamlsource import YamlDocument, YamlError, parse_yaml
 
@@ -44,7 +45,7 @@ ID_USED_TWICE = "the id '{id}' is used by another file"
 NO_PROCEDURES = "no procedure files (*.yaml) were found"
 
 
-def dotted(loc: tuple[Any, ...]) -> str:
+def dotted(loc: YamlPath) -> str:
     return ".".join(str(part) for part in loc) or "(file)"
 
 

@@ -13,20 +13,20 @@ from typing import Any
 
 import yaml
 
+from bot.domain.flows import YamlPath
 from bot.errors import MotcuaError, Problem
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_INT_BITS = 63  # what a database column holds; no fee or count comes near it
-Path_ = tuple[str | int, ...]
 
 
 @dataclass
 class YamlDocument:
     file: str
     data: Any
-    lines: dict[Path_, int]
+    lines: dict[YamlPath, int]
 
-    def line_of(self, path: tuple[Any, ...]) -> int:
+    def line_of(self, path: YamlPath) -> int:
         """The line of the deepest known prefix of `path` (a missing key points at its parent)."""
         for cut in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:cut]))
@@ -51,7 +51,7 @@ _SCALAR_TAGS = {
 }
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
+def _build(node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int], loader: yaml.SafeLoader) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
         raise _Refused(
@@ -129,7 +129,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             raise YamlError(Problem.of(file, 1, "(file)", "file_empty", "the file is empty"))
-        lines: dict[Path_, int] = {}
+        lines: dict[YamlPath, int] = {}
         data = _build(node, (), lines, loader)
     except RecursionError:
         line = int(getattr(loader, "line", 0)) + 1  # where the reader had got to

@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel
 
 from bot.domain.catalogue import Procedure
+from bot.domain.flows import YamlPath
 from bot.errors import MotcuaError
 
 Scalar = str | int | float | bool | None
-Path = tuple[str | int, ...]
 
 
 class UnknownField(MotcuaError, ValueError):
@@ -27,7 +27,7 @@ class UnknownField(MotcuaError, ValueError):
         super().__init__(f"{field}: {why}")
 
 
-def parse_path(dotted: str) -> Path:
+def parse_path(dotted: str) -> YamlPath:
     parts: list[str | int] = []
     for part in dotted.split("."):
         if not part:
@@ -55,7 +55,7 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def leaf_type(path: Path, dotted: str, model: type[BaseModel] = Procedure) -> Any:
+def leaf_type(path: YamlPath, dotted: str, model: type[BaseModel] = Procedure) -> Any:
     """The type at the end of `path` (str, int, float, bool, dt.date, a Literal or an enum)."""
     current: Any = model
     for part in path:
@@ -75,7 +75,7 @@ def leaf_type(path: Path, dotted: str, model: type[BaseModel] = Procedure) -> An
     return current
 
 
-def model_at(path: Path, model: type[BaseModel] = Procedure) -> type[BaseModel] | None:
+def model_at(path: YamlPath, model: type[BaseModel] = Procedure) -> type[BaseModel] | None:
     """The model of the mapping at `path` (for field order when a key is added), if it is one."""
     current: Any = model
     for part in path:

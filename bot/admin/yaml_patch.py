@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from bot.admin.form_fields import Path, Scalar, coerce, expected, leaf_type, model_at, parse_path
+from bot.admin.form_fields import Scalar, coerce, expected, leaf_type, model_at, parse_path
 from bot.admin.yaml_render import BLOCK_STYLES, render
+from bot.domain.flows import YamlPath
 from bot.errors import MotcuaError
 from bot.yamlsource import YamlError, parse_yaml
 
@@ -61,7 +62,7 @@ class _Doc:
         self.root: yaml.Node = root
 
     # --- the two operations ------------------------------------------------------------------------
-    def set(self, path: Path, value: Scalar, want: Any) -> str:
+    def set(self, path: YamlPath, value: Scalar, want: Any) -> str:
         node, owner, depth = self._find(path)
         if node is None:
             if value is None:
@@ -75,7 +76,7 @@ class _Doc:
         in_flow = isinstance(parent, yaml.CollectionNode) and bool(parent.flow_style)  # `[a, b]`, `{k: v}`
         return self._checked(self._replace(node, value, want, in_flow), path, want)
 
-    def append(self, path: Path, value: str) -> str:
+    def append(self, path: YamlPath, value: str) -> str:
         node, owner, depth = self._find(path)
         if node is None:
             column = self._column(owner)
@@ -101,7 +102,7 @@ class _Doc:
         return text
 
     # --- finding -----------------------------------------------------------------------------------
-    def _find(self, path: Path) -> tuple[yaml.Node | None, yaml.Node, int]:
+    def _find(self, path: YamlPath) -> tuple[yaml.Node | None, yaml.Node, int]:
         """(the node at `path` or None, the deepest existing node on the way, how many steps exist)."""
         node: yaml.Node = self.root
         for depth, part in enumerate(path):
@@ -137,7 +138,7 @@ class _Doc:
             rendered = " " + rendered
         return self._splice(start, end, rendered)
 
-    def _insert(self, owner: yaml.Node, path: Path, depth: int, value: Scalar, want: Any) -> str:
+    def _insert(self, owner: yaml.Node, path: YamlPath, depth: int, value: Scalar, want: Any) -> str:
         rest = path[depth:]
         if not all(isinstance(part, str) for part in rest):
             raise PatchError(self.field, "that list item does not exist")
@@ -153,7 +154,7 @@ class _Doc:
 
         return self._add_key(owner, path[:depth], str(rest[0]), lines)
 
-    def _add_key(self, owner: yaml.Node, at: Path, key: str, lines: Callable[[str], str]) -> str:
+    def _add_key(self, owner: yaml.Node, at: YamlPath, key: str, lines: Callable[[str], str]) -> str:
         """Add `key` (with the lines `lines(indent)` makes) to the mapping `owner`, just before the first
         key that the model puts after it (with that key's comments), or after the last key."""
         if not isinstance(owner, yaml.MappingNode) or owner.flow_style or not owner.value:
@@ -193,7 +194,7 @@ class _Doc:
             index = previous
         return index
 
-    def _delete(self, path: Path) -> str:
+    def _delete(self, path: YamlPath) -> str:
         """Remove the key at `path` with its value; a group left empty goes too."""
         while len(path) > 1:
             parent, _, _ = self._find(path[:-1])
@@ -248,14 +249,14 @@ class _Doc:
     def _splice(self, start: int, end: int, replacement: str) -> str:
         return self.text[:start] + replacement + self.text[end:]
 
-    def _checked(self, text: str, path: Path, want: Any) -> str:
+    def _checked(self, text: str, path: YamlPath, want: Any) -> str:
         got = _value_at(text, path, self.field)
         if type(got) is not type(want) or got != want:
             raise PatchError(self.field, "the value could not be written in place; edit it in YAML mode")
         return text
 
 
-def _value_at(text: str, path: Path, field: str) -> Any:
+def _value_at(text: str, path: YamlPath, field: str) -> Any:
     """The value at `path` as the loader reads it (the same safe constructor as bot.yamlsource)."""
     try:
         data: Any = yaml.load(text, Loader=_LOADER)

@@ -20,9 +20,7 @@ from bot.domain.flow_fields import FieldChecker, rendered_lengths
 from bot.domain.flow_graph import GraphChecker
 from bot.domain.flow_sites import condition_sites, template_sites
 from bot.domain.flow_topics import topic_issues
-from bot.domain.flows import END, BranchStep, Flows, HandoffStep, Issue, WalkStep, YamlPath
-
-WALK_BUTTONS = ("next", "stuck")  # the ids a walk step gives its own two buttons
+from bot.domain.flows import END, BranchStep, Flows, HandoffStep, Issue, YamlPath
 
 
 def duplicates(flows: Flows) -> Iterator[Issue]:
@@ -41,8 +39,8 @@ def duplicates(flows: Flows) -> Iterator[Issue]:
                 yield Issue((*at, "id"), "'end' is reserved for finishing a flow; rename the step")
             if isinstance(step, BranchStep) and step.else_ is None:
                 yield Issue((*at, "else"), "a branch needs else: (where to go when no case holds)")
-            buttons: set[str] = set(WALK_BUTTONS) if isinstance(step, WalkStep) else set()
-            for j, button in enumerate(getattr(step, "buttons", [])):
+            buttons: set[str] = set(step.own_buttons)
+            for j, button in enumerate(step.choices()):
                 if button.id in buttons:
                     yield Issue(
                         (*at, "buttons", j, "id"), f"the button id '{button.id}' is used twice in this step"
@@ -58,16 +56,7 @@ def typed_words(flows: Flows) -> Iterator[Issue]:
         for i, step in enumerate(flow.steps):
             at: YamlPath = ("flows", flow_id, "steps", i)
             owner: dict[str, str] = {}
-            typed: list[tuple[YamlPath, str, str]] = []
-            if isinstance(step, WalkStep):
-                typed += [((*at, "continue_button"), step.continue_button, "next")]
-                typed += [((*at, "continue_words", j), w, "next") for j, w in enumerate(step.continue_words)]
-                typed += [((*at, "stuck_button"), step.stuck_button, "stuck")]
-                typed += [((*at, "stuck_words", j), w, "stuck") for j, w in enumerate(step.stuck_words)]
-            for j, button in enumerate(getattr(step, "buttons", [])):
-                typed.append(((*at, "buttons", j, "label"), button.label, button.id))
-                typed += [((*at, "buttons", j, "words", k), w, button.id) for k, w in enumerate(button.words)]
-            for path, word, button in typed:
+            for path, word, button in step.typed(at):
                 key = command_key(word)
                 if "{" in word or not key:
                     continue  # a label naming facts is only known once rendered

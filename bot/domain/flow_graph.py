@@ -10,73 +10,15 @@ come back, e.g. two flows that only call each other).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from bot.domain.flows import (
-    END,
-    WAITING,
-    AskStep,
-    BranchStep,
-    CallStep,
-    EndStep,
-    FeedbackStep,
-    Flows,
-    GotoStep,
-    HandoffStep,
-    Issue,
-    PickStep,
-    SayStep,
-    SearchStep,
-    Step,
-    WalkStep,
-    YamlPath,
-)
+from bot.domain.flows import END, WAITING, Exit, Flows, Issue, Step, YamlPath
 
 Place = tuple[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Exit:
-    """Where a step can lead: `target`, or with `callee` set, run callee and resume at `target`."""
-
-    path: YamlPath
-    target: str
-    callee: str | None = None
-    callee_path: YamlPath = ()
-
-
 def exits(flows: Flows, flow: str, index: int, step: Step) -> list[Exit]:
-    at: YamlPath = ("flows", flow, "steps", index)
-    below = flows.following(flow, step.id)
-    found: list[Exit] = []
-    if isinstance(step, SayStep | FeedbackStep | HandoffStep):
-        found.append(Exit((*at, "next"), step.next or below))
-    elif isinstance(step, CallStep):
-        found.append(Exit((*at, "next"), step.next or below, step.call, (*at, "call")))
-    elif isinstance(step, GotoStep):
-        found.append(Exit((*at, "goto"), step.goto))
-    elif isinstance(step, EndStep):
-        found.append(Exit((*at, "end"), END))
-    elif isinstance(step, BranchStep):
-        found += [Exit((*at, "branch", j, "goto"), case.goto) for j, case in enumerate(step.branch)]
-        found += [Exit((*at, key), t) for key, t in (("else", step.else_), ("unknown", step.unknown)) if t]
-    elif isinstance(step, SearchStep):
-        found += [Exit((*at, key), getattr(step, key)) for key in ("match", "choose", "none")]
-    elif isinstance(step, PickStep):
-        found.append(Exit((*at, "then"), step.then))
-    elif isinstance(step, WalkStep):
-        found += [Exit((*at, "done"), step.done), Exit(at, step.id)]
-        if step.stuck_again is not None:
-            found.append(Exit((*at, "stuck_again"), step.id, step.stuck_again, (*at, "stuck_again")))
-    if isinstance(step, AskStep) and step.text is not None:
-        found.append(Exit((*at, "text", "goto"), step.text.goto))
-    for j, button in enumerate(getattr(step, "buttons", [])):
-        if button.call is not None:
-            resume = button.then or step.id
-            found.append(Exit((*at, "buttons", j, "then"), resume, button.call, (*at, "buttons", j, "call")))
-        elif button.goto is not None:
-            found.append(Exit((*at, "buttons", j, "goto"), button.goto))
-    return found
+    """Where the step at `index` of `flow` can lead (each kind lists its own exits)."""
+    return list(step.targets(("flows", flow, "steps", index), flows.following(flow, step.id)))
 
 
 class GraphChecker:
@@ -108,7 +50,7 @@ class GraphChecker:
         for (flow, step_id), _ in self.exits.items():
             step = self.flows.step(flow, step_id)
             index = next(i for i, s in enumerate(self.flows.flows[flow].steps) if s.id == step_id)
-            for j, button in enumerate(getattr(step, "buttons", [])):
+            for j, button in enumerate(step.choices() if step else ()):
                 if button.command is not None and button.command not in self.flows.commands:
                     path: YamlPath = ("flows", flow, "steps", index, "buttons", j, "command")
                     yield Issue(

@@ -26,6 +26,7 @@ has...) are checked by `bot.domain.flow_checks` once the shapes here are valid.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -64,6 +65,26 @@ class Issue:
     lines_below: int = 0  # inside a multi-line text: how many lines below the value's first line
 
 
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """Where a step can lead: `target`, or with `callee` set, run callee and resume at `target`."""
+
+    path: YamlPath
+    target: str
+    callee: str | None = None
+    callee_path: YamlPath = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One template a step holds, at its data path; `message` when it is a whole message (subject to the
+    channel's length limit)."""
+
+    path: YamlPath
+    source: str
+    message: bool = False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
@@ -97,8 +118,69 @@ class ButtonSpec(Strict):
 
 
 class StepBase(Strict):
+    """What every step kind answers about itself, so validation, the graph and the report walk steps
+    without knowing the kinds: where it can lead, its buttons, its templates and its conditions."""
+
     kind: ClassVar[str]
+    own_buttons: ClassVar[tuple[str, ...]] = ()  # button ids the kind adds by itself (walk: next, stuck)
     id: Name
+
+    def choices(self) -> Sequence[ButtonSpec]:
+        """The buttons written in the file for this step."""
+        return ()
+
+    def link_specs(self) -> Sequence[LinkSpec]:
+        return ()
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        """The kind's own exits (`below` is the step under this one, where `next:` defaults to)."""
+        return iter(())
+
+    def targets(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        """Every exit: the kind's own, then each button's (a `call:` resumes at `then`, or here)."""
+        yield from self._exits(at, below)
+        for j, button in enumerate(self.choices()):
+            if button.call is not None:
+                resume = button.then or self.id
+                yield Exit((*at, "buttons", j, "then"), resume, button.call, (*at, "buttons", j, "call"))
+            elif button.goto is not None:
+                yield Exit((*at, "buttons", j, "goto"), button.goto)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        return iter(())
+
+    def texts(self, at: YamlPath) -> Iterator[Written]:
+        """Every template: the kind's own, then button labels, then links (label and URL)."""
+        yield from self._texts(at)
+        for j, button in enumerate(self.choices()):
+            yield Written((*at, "buttons", j, "label"), button.label)
+        for j, link in enumerate(self.link_specs()):
+            yield Written((*at, "links", j, "label"), link.label)
+            yield Written((*at, "links", j, "url"), link.url)
+
+    def _conditions(self, at: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+        return iter(())
+
+    def conditions(self, at: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+        """Every condition: the kind's own, then each button's `when:`."""
+        yield from self._conditions(at)
+        for j, button in enumerate(self.choices()):
+            if button.when is not None:
+                yield (*at, "buttons", j, "when"), button.when
+
+    def _typed(self, at: YamlPath) -> Iterator[tuple[YamlPath, str, str]]:
+        return iter(())
+
+    def typed(self, at: YamlPath) -> Iterator[tuple[YamlPath, str, str]]:
+        """What a citizen may type to press a button: (data path, label or word, button id)."""
+        yield from self._typed(at)
+        for j, button in enumerate(self.choices()):
+            yield (*at, "buttons", j, "label"), button.label, button.id
+            yield from (((*at, "buttons", j, "words", k), w, button.id) for k, w in enumerate(button.words))
+
+    def item(self) -> str | None:
+        """The record path `item.` stands for in this step's templates (a walk's list), if any."""
+        return None
 
 
 class SayStep(StepBase):
@@ -106,6 +188,15 @@ class SayStep(StepBase):
     say: Text
     links: list[LinkSpec] = Field(default_factory=list)
     next: Target | None = None
+
+    def link_specs(self) -> Sequence[LinkSpec]:
+        return self.links
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "next"), self.next or below)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield Written((*at, "say"), self.say, message=True)
 
 
 class TextAnswer(Strict):
@@ -121,6 +212,19 @@ class AskStep(StepBase):
     text: TextAnswer | None = None  # typed text is this step's answer, not a new question
     links: list[LinkSpec] = Field(default_factory=list)
 
+    def choices(self) -> Sequence[ButtonSpec]:
+        return self.buttons
+
+    def link_specs(self) -> Sequence[LinkSpec]:
+        return self.links
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        if self.text is not None:
+            yield Exit((*at, "text", "goto"), self.text.goto)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield Written((*at, "ask"), self.ask, message=True)
+
 
 class Case(Strict):
     when: Text
@@ -133,21 +237,37 @@ class BranchStep(StepBase):
     else_: Target | None = Field(default=None, alias="else")
     unknown: Target | None = None
 
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield from (Exit((*at, "branch", j, "goto"), case.goto) for j, case in enumerate(self.branch))
+        yield from (Exit((*at, key), t) for key, t in (("else", self.else_), ("unknown", self.unknown)) if t)
+
+    def _conditions(self, at: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+        yield from (((*at, "branch", j, "when"), case.when) for j, case in enumerate(self.branch))
+
 
 class CallStep(StepBase):
     kind: ClassVar[str] = "call"
     call: Target
     next: Target | None = None
 
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "next"), self.next or below, self.call, (*at, "call"))
+
 
 class GotoStep(StepBase):
     kind: ClassVar[str] = "goto"
     goto: Target
 
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "goto"), self.goto)
+
 
 class EndStep(StepBase):
     kind: ClassVar[str] = "end"
     end: Literal[True]
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "end"), END)
 
 
 class SearchStep(StepBase):
@@ -157,6 +277,12 @@ class SearchStep(StepBase):
     choose: Target
     none: Target
 
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield from (Exit((*at, key), getattr(self, key)) for key in ("match", "choose", "none"))
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield Written((*at, "search"), self.search)
+
 
 class PickStep(StepBase):
     kind: ClassVar[str] = "pick"
@@ -164,9 +290,19 @@ class PickStep(StepBase):
     buttons: list[ButtonSpec] = Field(default_factory=list)
     then: Target
 
+    def choices(self) -> Sequence[ButtonSpec]:
+        return self.buttons
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "then"), self.then)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield Written((*at, "pick"), self.pick, message=True)
+
 
 class WalkStep(StepBase):
     kind: ClassVar[str] = "walk"
+    own_buttons: ClassVar[tuple[str, ...]] = ("next", "stuck")  # continue_button, stuck_button
     walk: Annotated[str, Field(pattern=r"^procedure(\.[a-z_][a-z0-9_]*)+$")]
     text: Text  # one item; `{item.number}`, `{item.count}` and the item's own fields
     continue_button: Text
@@ -181,6 +317,30 @@ class WalkStep(StepBase):
     # back to the same item; unset, the help has no "stuck" button.
     stuck_again: Target | None = None
 
+    def choices(self) -> Sequence[ButtonSpec]:
+        return self.buttons
+
+    def item(self) -> str | None:
+        return self.walk.split(".", 1)[1]
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "done"), self.done)
+        yield Exit(at, self.id)
+        if self.stuck_again is not None:
+            yield Exit((*at, "stuck_again"), self.id, self.stuck_again, (*at, "stuck_again"))
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield from (
+            Written((*at, name), getattr(self, name), message=True) for name in ("text", "help", "no_help")
+        )
+        yield from (Written((*at, name), getattr(self, name)) for name in ("continue_button", "stuck_button"))
+
+    def _typed(self, at: YamlPath) -> Iterator[tuple[YamlPath, str, str]]:
+        yield (*at, "continue_button"), self.continue_button, "next"
+        yield from (((*at, "continue_words", j), w, "next") for j, w in enumerate(self.continue_words))
+        yield (*at, "stuck_button"), self.stuck_button, "stuck"
+        yield from (((*at, "stuck_words", j), w, "stuck") for j, w in enumerate(self.stuck_words))
+
 
 class FeedbackSpec(Strict):
     helpful: Text  # a condition
@@ -192,6 +352,16 @@ class FeedbackStep(StepBase):
     feedback: FeedbackSpec
     next: Target | None = None
 
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "next"), self.next or below)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        if self.feedback.comment:
+            yield Written((*at, "feedback", "comment"), self.feedback.comment)
+
+    def _conditions(self, at: YamlPath) -> Iterator[tuple[YamlPath, str]]:
+        yield (*at, "feedback", "helpful"), self.feedback.helpful
+
 
 class HandoffStep(StepBase):
     """The conversation goes to a person here: the engine says `handoff` (the service adds office hours
@@ -200,6 +370,12 @@ class HandoffStep(StepBase):
     kind: ClassVar[str] = "handoff"
     handoff: Text  # a template, e.g. "Mình đã chuyển câu hỏi tới cán bộ..."
     next: Target | None = None
+
+    def _exits(self, at: YamlPath, below: str) -> Iterator[Exit]:
+        yield Exit((*at, "next"), self.next or below)
+
+    def _texts(self, at: YamlPath) -> Iterator[Written]:
+        yield Written((*at, "handoff"), self.handoff, message=True)
 
 
 KINDS = ("say", "ask", "branch", "call", "goto", "end", "search", "pick", "walk", "feedback", "handoff")

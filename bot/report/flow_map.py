@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from bot.domain.engine_render import PICK_PREFIX
 from bot.domain.engine_text import command_key
-from bot.domain.flow_graph import Exit, exits
-from bot.domain.flows import END, WAITING, AskStep, Flows, PickStep, Step, WalkStep
+from bot.domain.flow_graph import exits
+from bot.domain.flows import END, WAITING, AskStep, Exit, Flows, PickStep, Step, WalkStep
 from bot.report.history import EventRecord
 
 Place = tuple[str, str]
-WALK_NEXT, WALK_STUCK = "next", "stuck"  # the walk's own button names on the wire (engine_render)
+WALK_NEXT, WALK_STUCK = WalkStep.own_buttons  # the walk's own button names on the wire (engine_render)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class FlowMap:
     def _button_exit(
         self, place: Place, step: Step, name: str, stay: frozenset[Outcome]
     ) -> frozenset[Outcome]:
-        for j, button in enumerate(getattr(step, "buttons", [])):
+        for j, button in enumerate(step.choices()):
             if button.id != name:
                 continue
             if button.command is not None:
@@ -136,7 +136,7 @@ class FlowMap:
                     command_key(step.continue_button): WALK_NEXT,
                     command_key(step.stuck_button): WALK_STUCK,
                 }
-            for button in reversed(getattr(step, "buttons", [])):  # the first button wins, as in the engine
+            for button in reversed(step.choices()):  # the first button wins, as in the engine
                 typed = [*button.words, *([button.label] if "{" not in button.label else [])]
                 found.update((command_key(word), button.id) for word in typed)
             self._words[place] = found

@@ -3,21 +3,15 @@ takes a few seconds), with an official, a volunteer and an admin ready to act th
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from bot.config import Settings, load_settings
-from bot.storage.database import sync_url
 from tests.admin.support import Staff, add_staff, admin_app
-from tests.conftest import pg_schema_url
-
-PG_URL = os.environ.get("MOTCUA_TEST_DATABASE_URL")
+from tests.support.postgres import schema_or_skip
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -28,18 +22,8 @@ def module_database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('admin') / 'motcua.db'}"
         return
-    if not PG_URL:
-        pytest.skip("set MOTCUA_TEST_DATABASE_URL to run the PostgreSQL variant")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(sync_url(PG_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield pg_schema_url(PG_URL, schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with schema_or_skip() as url:
+        yield url
 
 
 @dataclass

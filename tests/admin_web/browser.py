@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from bot.config import Settings
 from tests.admin_web.staff import add_user
+from tests.support.browser import ARTIFACTS as ARTIFACTS
+from tests.support.browser import MARKS as MARKS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-MARKS = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
 VOLUNTEER_WARD = "Bộ phận Một cửa"  # the queue flows.yaml (handoff.ward) sends conversations to
 
 

@@ -11,8 +11,9 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from bot.config import Settings
 from tests.admin_web import wiring
-from tests.admin_web.browser import ARGS, CHROMIUM, Site
+from tests.admin_web.browser import Site
 from tests.support import server
+from tests.support.browser import ARGS, CHROMIUM
 
 MakeContext = Callable[..., BrowserContext]
 

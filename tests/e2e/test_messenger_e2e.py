@@ -9,10 +9,8 @@ its replies into the Messenger messages expected.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +19,9 @@ import pytest
 
 from bot.channels.messenger_render import render_reply
 from bot.config import Settings, load_settings
-from bot.content import Content, load_content
 from bot.domain.messages import Incoming
-from bot.domain.state import ConversationState
 from tests.fakes.messenger_server import FakeMessenger, MessengerEvents, graph_error, too_many_requests
+from tests.support.channel_e2e import ChannelBot, Oracle, delivered, wait_until
 from tests.support.server import free_port, live_app
 
 pytestmark = pytest.mark.e2e
@@ -34,60 +31,14 @@ EVENTS = MessengerEvents(page_id=PAGE_ID, app_secret=APP_SECRET)
 GREETING = "Chào bạn 👋 mình muốn làm giấy khai sinh cho con"
 
 
-@dataclass
-class Oracle:
-    """The engine on the same content, one state per citizen: what each turn should deliver."""
-
-    content: Content
-    states: dict[str, ConversationState] = field(default_factory=dict)
-
-    def expect_per_reply(self, user: str, incoming: Incoming) -> list[list[dict[str, Any]]]:
-        turn = self.content.engine.handle(self.states.get(user), incoming)
-        self.states[user] = turn.state
-        return [[body["message"] for body in render_reply(user, reply)] for reply in turn.replies]
-
-    def expect(self, user: str, incoming: Incoming) -> list[dict[str, Any]]:
-        return [message for reply in self.expect_per_reply(user, incoming) for message in reply]
-
-
-@dataclass
-class Bot:
-    url: str
-    settings: Settings
-    fake: FakeMessenger
-    oracle: Oracle
+class Bot(ChannelBot[FakeMessenger]):
+    channel = "messenger"
 
     def post(self, *events: dict[str, Any], secret: str | None = None, signed: bool = True) -> httpx.Response:
         raw, headers = EVENTS.signed(EVENTS.delivery_of(*events), secret=secret)
         if not signed:
             headers = {"Content-Type": "application/json"}
         return httpx.post(f"{self.url}/webhooks/messenger", content=raw, headers=headers, timeout=10)
-
-    def db(self, sql: str, *params: str) -> list[tuple[Any, ...]]:
-        path = self.settings.database_url.removeprefix("sqlite:///")
-        with sqlite3.connect(path) as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def inbox_count(self, user: str | None = None) -> int:
-        sql = "SELECT count(*) FROM inbox WHERE channel = 'messenger'"
-        if user is None:
-            return int(self.db(sql)[0][0])
-        return int(self.db(sql + " AND user_id = ?", user)[0][0])
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.05)
-
-
-def delivered(bot: Bot, user: str, count: int, *, settle: float = 0.6) -> list[dict[str, Any]]:
-    """The messages `user` received, once there are `count`, after checking no more arrive."""
-    wait_until(lambda: len(bot.fake.messages_to(user)) >= count)
-    time.sleep(settle)
-    return bot.fake.messages_to(user)
 
 
 def quick_replies(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -116,7 +67,7 @@ def fake() -> Iterator[FakeMessenger]:
 def shared_bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeMessenger) -> Iterator[Bot]:
     """One app for the module (starting one takes seconds); every test talks as its own citizens."""
     settings = messenger_settings(tmp_path_factory.mktemp("messenger-e2e") / "motcua.db", fake)
-    oracle = Oracle(load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file))
+    oracle = Oracle.of(settings, render_reply)
     with live_app(settings) as url:
         yield Bot(url, settings, fake, oracle)
 
@@ -268,7 +219,7 @@ def test_a_reply_accepted_while_meta_is_unreachable_is_delivered_after_a_restart
     fake.reset()
     database, user = tmp_path / "restart.db", "9100000000000008"
     base = load_settings()
-    oracle = Oracle(load_content(base.catalogue_dir, base.flows_file, base.lexicon_file))
+    oracle = Oracle.of(base, render_reply)
     expected = oracle.expect(user, Incoming.typed("xin chào"))
     unreachable = messenger_settings(database, fake, messenger_graph_base=f"http://127.0.0.1:{free_port()}")
     with live_app(unreachable) as url:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +21,10 @@ import yaml
 
 from bot.channels.zalo_render import render_reply
 from bot.config import Settings, load_settings
-from bot.content import Content, load_content
+from bot.content import load_content
 from bot.domain.messages import Incoming
-from bot.domain.state import ConversationState
 from tests.fakes.zalo_server import FakeZalo, ZaloEvents, zalo_error
+from tests.support.channel_e2e import ChannelBot, Oracle, delivered, wait_until
 from tests.support.server import live_app
 
 pytestmark = pytest.mark.e2e
@@ -37,60 +35,14 @@ EVENTS = ZaloEvents(app_id=APP_ID, oa_id=OA_ID, oa_secret_key=OA_SECRET)
 CHECKOUT_PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"
 
 
-@dataclass
-class Oracle:
-    """The engine on the same content, one state per citizen: what each turn should deliver."""
-
-    content: Content
-    states: dict[str, ConversationState] = field(default_factory=dict)
-
-    def expect_per_reply(self, user: str, incoming: Incoming) -> list[list[dict[str, Any]]]:
-        """The Zalo messages of each reply of the turn (a long reply is several messages)."""
-        turn = self.content.engine.handle(self.states.get(user), incoming)
-        self.states[user] = turn.state
-        return [[body["message"] for body in render_reply(user, reply)] for reply in turn.replies]
-
-    def expect(self, user: str, incoming: Incoming) -> list[dict[str, Any]]:
-        return [message for reply in self.expect_per_reply(user, incoming) for message in reply]
-
-
-@dataclass
-class Bot:
-    url: str
-    settings: Settings
-    fake: FakeZalo
-    oracle: Oracle
+class Bot(ChannelBot[FakeZalo]):
+    channel = "zalo"
 
     def post(self, event: dict[str, Any], *, key: str | None = None, signed: bool = True) -> httpx.Response:
         raw, headers = EVENTS.signed(event, key=key)
         if not signed:
             headers = {"Content-Type": "application/json"}
         return httpx.post(f"{self.url}/webhooks/zalo", content=raw, headers=headers, timeout=10)
-
-    def db(self, sql: str, *params: str) -> list[tuple[Any, ...]]:
-        path = self.settings.database_url.removeprefix("sqlite:///")
-        with sqlite3.connect(path) as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def inbox_count(self, user: str | None = None) -> int:
-        if user is None:
-            return int(self.db("SELECT count(*) FROM inbox WHERE channel = 'zalo'")[0][0])
-        return int(self.db("SELECT count(*) FROM inbox WHERE channel = 'zalo' AND user_id = ?", user)[0][0])
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.05)
-
-
-def delivered(bot: Bot, user: str, count: int, *, settle: float = 0.6) -> list[dict[str, Any]]:
-    """The messages `user` received, once there are `count`, after checking no more arrive."""
-    wait_until(lambda: len(bot.fake.messages_to(user)) >= count)
-    time.sleep(settle)
-    return bot.fake.messages_to(user)
 
 
 def buttons(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -112,13 +64,8 @@ def zalo_settings(database: Path, fake: FakeZalo, **overrides: Any) -> Settings:
     )
 
 
-@contextmanager
-def own_fake() -> Iterator[FakeZalo]:
-    server = FakeZalo(app_id=APP_ID, app_secret=APP_SECRET, access_token="at-0", refresh_token="rt-0").start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def own_fake() -> AbstractContextManager[FakeZalo]:
+    return FakeZalo(app_id=APP_ID, app_secret=APP_SECRET, access_token="at-0", refresh_token="rt-0").running()
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +84,7 @@ def fresh_fake() -> Iterator[FakeZalo]:
 def shared_bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeZalo) -> Iterator[Bot]:
     """One app for the module (starting one takes seconds); every test talks as its own citizens."""
     settings = zalo_settings(tmp_path_factory.mktemp("zalo-e2e") / "motcua.db", fake)
-    oracle = Oracle(load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file))
+    oracle = Oracle.of(settings, render_reply)
     with live_app(settings) as url:
         yield Bot(url, settings, fake, oracle)
 
@@ -297,7 +244,7 @@ def test_text_over_zalos_limit_is_split_into_messages_zalo_accepts(
     settings = zalo_settings(
         tmp_path / "long.db", fake, catalogue_dir=catalogue_copy(tmp_path / "p2", procedure)
     )
-    oracle = Oracle(load_content(settings.catalogue_dir, settings.flows_file, settings.lexicon_file))
+    oracle = Oracle.of(settings, render_reply)
     user = "u-long"
     card = oracle.expect(user, Incoming.typed(question))
     per_reply = oracle.expect_per_reply(user, Incoming.typed(papers))

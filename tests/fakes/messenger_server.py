@@ -17,23 +17,20 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels.messenger_events import GET_STARTED
 from bot.channels.messenger_signature import HEADER, sign
-from tests.fakes.zalo_server import UvicornThread, utf16_units
+from tests.fakes.base import FakePlatform
+from tests.fakes.zalo_server import utf16_units
 
 META_ESCAPES = {"/": "\\/", "<": "\\u003C", "%": "\\u0025", "@": "\\u0040"}
 PROFILE_FIELDS = ("get_started", "persistent_menu", "greeting", "ice_breakers", "whitelisted_domains")
@@ -69,23 +66,18 @@ class FakeMessengerState:
     script: deque[Answer] = field(default_factory=deque)
 
 
-class FakeMessenger:
+class FakeMessenger(FakePlatform[Answer]):
     def __init__(self, *, page_token: str = "page-token-0") -> None:
-        self.state = FakeMessengerState(page_token)
-        self._lock = threading.Lock()
+        self.state: FakeMessengerState = FakeMessengerState(page_token)
         self._mids = itertools.count(1)
-        self.app = Starlette(
-            routes=[
+        super().__init__(
+            [
                 Route("/{version}/me/messages", self._messages, methods=["POST"]),
                 Route("/{version}/me/messenger_profile", self._profile, methods=["GET", "POST", "DELETE"]),
             ]
         )
-        self._server: UvicornThread | None = None
 
     # --- test controls ----------------------------------------------------------------------------
-    def script(self, *answers: Answer) -> None:
-        with self._lock:
-            self.state.script.extend(answers)
 
     def reset(self) -> None:
         with self._lock:
@@ -95,19 +87,6 @@ class FakeMessenger:
     def messages_to(self, psid: str) -> list[dict[str, Any]]:
         with self._lock:
             return [m["message"] for m in self.state.messages if m["recipient"]["id"] == psid]
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        return self._server.url
-
-    @contextmanager
-    def running(self) -> Iterator[FakeMessenger]:
-        self._server = UvicornThread(self.app).start()
-        try:
-            yield self
-        finally:
-            self._server.stop()
 
     # --- endpoints --------------------------------------------------------------------------------
     def _token_error(self, request: Request) -> Response | None:

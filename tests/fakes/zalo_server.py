@@ -16,23 +16,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
-import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qs
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels.zalo_signature import HEADER, sign
+from tests.fakes.base import FakePlatform
 
 BUTTON_TYPES = {"oa.query.hide", "oa.query.show", "oa.open.url", "oa.open.phone", "oa.open.sms"}
 
@@ -71,25 +67,20 @@ class FakeZaloState:
     script: deque[Answer] = field(default_factory=deque)
 
 
-class FakeZalo:
+class FakeZalo(FakePlatform[Answer]):
     def __init__(
         self, *, app_id: str, app_secret: str, access_token: str = "at-0", refresh_token: str = "rt-0"
     ):
-        self.state = FakeZaloState(app_id, app_secret, {access_token}, {refresh_token})
-        self._lock = threading.Lock()  # the server thread and the test thread share the state
+        self.state: FakeZaloState = FakeZaloState(app_id, app_secret, {access_token}, {refresh_token})
         self._serial = itertools.count(1)
-        self.app = Starlette(
-            routes=[
+        super().__init__(
+            [
                 Route("/v3.0/oa/message/cs", self._message_cs, methods=["POST"]),
                 Route("/v4/oa/access_token", self._access_token, methods=["POST"]),
             ]
         )
-        self._server: UvicornThread | None = None
 
     # --- test controls ----------------------------------------------------------------------------
-    def script(self, *answers: Answer) -> None:
-        with self._lock:
-            self.state.script.extend(answers)
 
     def reset(self) -> None:
         """Forget messages, counters and script (the tokens stay): a fresh start for the next test."""
@@ -106,19 +97,6 @@ class FakeZalo:
     def messages_to(self, user_id: str) -> list[dict[str, Any]]:
         with self._lock:
             return [m["message"] for m in self.state.messages if m["recipient"]["user_id"] == user_id]
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        return self._server.url
-
-    def start(self) -> FakeZalo:
-        self._server = UvicornThread(self.app).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
 
     # --- endpoints --------------------------------------------------------------------------------
     async def _message_cs(self, request: Request) -> Response:
@@ -265,38 +243,3 @@ class ZaloEvents:
         raw = json.dumps(event, ensure_ascii=False).encode("utf-8")
         mac = sign(str(event["app_id"]), raw, str(event["timestamp"]), key or self._secret)
         return raw, {HEADER: mac, "Content-Type": "application/json"}
-
-
-class UvicornThread:
-    """Serve an ASGI app on 127.0.0.1 (a free port bound before the thread starts) in a daemon thread."""
-
-    def __init__(self, app: Callable[..., Any], *, lifespan: Literal["auto", "on", "off"] = "off") -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan=lifespan, ws="none", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, name=f"fake-{self.port}", daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 10.0) -> UvicornThread:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()

@@ -6,7 +6,6 @@ and handing back asks the citizen to rate the help."""
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from bot.content import load_content
 from bot.domain.handoff_config import HandoffConfig, fill
 from tests.fakes.telegram_server import FakeTelegram, button_update, message_update
 from tests.handoff.support import serve, staff_headers
+from tests.support.channel_e2e import Thread
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def config(settings: Settings) -> HandoffConfig:
     return found
 
 
-class Chat:
+class Chat(Thread):
     """One Telegram private chat with the bot."""
 
     def __init__(self, base: str, fake: FakeTelegram) -> None:
@@ -84,21 +84,6 @@ class Chat:
     @property
     def texts(self) -> list[str]:
         return self.fake.sent_texts(self.id)
-
-    def wait_for(self, count: int, timeout: float = 15.0) -> list[str]:
-        deadline = time.monotonic() + timeout
-        while len(found := self.texts) < count:
-            assert time.monotonic() < deadline, f"{len(found)} messages, wanted {count}: {found}"
-            time.sleep(0.02)
-        return found
-
-    def settled(self, quiet: float = 0.8) -> int:
-        count = len(self.texts)
-        while True:
-            time.sleep(quiet)
-            if (now := len(self.texts)) == count:
-                return count
-            count = now
 
     def last_keyboard(self) -> list[str]:
         calls = [

@@ -4,7 +4,6 @@ conversation and replies through the inbox API; the reply reaches the citizen's 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.content import load_content
 from bot.domain.handoff_config import HandoffConfig, fill
 from tests.fakes.messenger_server import FakeMessenger, MessengerEvents
 from tests.handoff.support import serve, staff_headers
+from tests.support.channel_e2e import Thread
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def settings(fake: FakeMessenger, tmp_path_factory: pytest.TempPathFactory) -> S
     )
 
 
-class Thread:
+class MessengerThread(Thread):
     """One citizen's Messenger thread with the ward's page."""
 
     def __init__(self, base: str, fake: FakeMessenger, psid: str) -> None:
@@ -55,21 +55,6 @@ class Thread:
     def texts(self) -> list[str]:
         return [m.get("text", "") for m in self.fake.messages_to(self.psid)]
 
-    def wait_for(self, count: int, timeout: float = 15.0) -> list[str]:
-        deadline = time.monotonic() + timeout
-        while len(found := self.texts) < count:
-            assert time.monotonic() < deadline, f"{len(found)} messages, wanted {count}: {found}"
-            time.sleep(0.02)
-        return found
-
-    def settled(self, quiet: float = 0.8) -> int:
-        count = len(self.texts)
-        while True:
-            time.sleep(quiet)
-            if (now := len(self.texts)) == count:
-                return count
-            count = now
-
 
 def test_a_volunteers_reply_reaches_the_citizen_on_messenger(fake: FakeMessenger, settings: Settings) -> None:
     config: HandoffConfig | None = load_content(
@@ -78,7 +63,7 @@ def test_a_volunteers_reply_reaches_the_citizen_on_messenger(fake: FakeMessenger
     assert config is not None
     with serve(settings) as base:
         volunteer = staff_headers(settings, "volunteer", "Trần Văn Minh", "Bộ phận Một cửa")
-        thread = Thread(base, fake, "9200000000000001")
+        thread = MessengerThread(base, fake, "9200000000000001")
         thread.post(EVENTS.get_started(thread.psid, ref="khai-sinh"))
         thread.wait_for(1)
         count = thread.settled()

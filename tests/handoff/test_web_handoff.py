@@ -4,7 +4,6 @@ GET /api/chat/updates while the handoff is open); handing back brings the rating
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,22 +15,9 @@ from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.domain.handoff_config import HandoffConfig
 from tests.handoff.support import serve, staff_headers
+from tests.support.browser import MARKS, phone_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
@@ -60,14 +46,8 @@ def volunteer(base: str, settings: Settings, config: HandoffConfig) -> dict[str,
 
 @pytest.fixture
 def page(volunteer: dict[str, str]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with phone_page() as pg:
+        yield pg
 
 
 def test_a_persons_reply_appears_on_the_page_without_the_citizen_asking(

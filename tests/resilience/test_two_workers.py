@@ -9,18 +9,15 @@ import asyncio
 import datetime as dt
 import os
 import signal
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bench.e2e_load import FakePlatform
 from bench.e2e_server import ServerProcess, zalo_env
-from bot.storage.database import sync_url
-from tests.conftest import PG_URL, pg_schema_url
 from tests.resilience.support import citizens, flatten, match_allowing_repeats, outbox_rows, query, talk
+from tests.support.postgres import schema_or_skip
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -30,18 +27,8 @@ REPLY_TIMEOUT = 90.0  # a reply claimed by the killed worker waits out its lease
 @pytest.fixture
 def pg_database() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("set MOTCUA_TEST_DATABASE_URL to run the PostgreSQL variant")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(sync_url(PG_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield pg_schema_url(PG_URL, schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with schema_or_skip() as url:
+        yield url
 
 
 def workers_of(server: ServerProcess) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bot.config import Settings
-from tests.web.test_chat_page import ARGS, ARTIFACTS, CHROMIUM
+from tests.support.browser import ARTIFACTS, phone_page
 from tests.web.test_chat_page import base_url as base_url  # the fixture
 from tests.web.test_chat_page import pytestmark as pytestmark  # browser marks
 
@@ -22,14 +22,8 @@ PORTAL = {"label": "Cổng Dịch vụ công quốc gia", "url": "https://dichvu
 
 @pytest.fixture
 def browser_page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with phone_page() as pg:
+        yield pg
 
 
 def test_the_page_keeps_the_token_and_shows_only_web_links(

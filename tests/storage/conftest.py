@@ -3,8 +3,6 @@ PostgreSQL when MOTCUA_TEST_DATABASE_URL is set (each test then gets its own sch
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,12 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.storage.base import ConversationKey
-from bot.storage.database import sync_url
 from bot.storage.memory import MemoryStore
 from bot.storage.sql import SqlStore
 from bot.storage.tables import Base
+from tests.support.postgres import schema_or_skip
 
-PG_URL = os.environ.get("MOTCUA_TEST_DATABASE_URL")
 SALT = "test-salt"
 
 Store = MemoryStore | SqlStore
@@ -64,26 +61,11 @@ class StoreKit:
         return dump
 
 
-def pg_schema_url(base: str, schema: str) -> str:
-    joiner = "&" if "?" in base else "?"
-    return f"{base}{joiner}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose tables live in a fresh schema of their own."""
-    if not PG_URL:
-        pytest.skip("set MOTCUA_TEST_DATABASE_URL to run the PostgreSQL variant")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(sync_url(PG_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield pg_schema_url(PG_URL, schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with schema_or_skip() as url:
+        yield url
 
 
 @pytest.fixture

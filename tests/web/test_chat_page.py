@@ -3,36 +3,19 @@ button, reload — the conversation is still there; embed the widget on another 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from tests.support.browser import ARTIFACTS, MARKS, phone_page
 from tests.support.server import free_port, live_app, static_page
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # A portal page on another origin, served by a second real server on loopback (Chromium refuses to load a
 # loopback script into a page from another address space, which is not the situation of a real portal).
 PORTAL_PORT = free_port()
 PORTAL_ORIGIN = f"http://127.0.0.1:{PORTAL_PORT}"
 
-MARKS = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
 pytestmark = MARKS
 
 
@@ -44,15 +27,8 @@ def base_url(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        pg = context.new_page()
+    with phone_page() as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def bot_texts(page: object) -> list[str]:

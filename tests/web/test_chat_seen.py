@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.config import Settings
+from tests.support.browser import ARTIFACTS, MARKS, phone_page
 from tests.support.server import live_app
-from tests.web.test_chat_page import ARGS, ARTIFACTS, CHROMIUM, MARKS
 
 pytestmark = MARKS
 
@@ -26,14 +26,8 @@ NEXT = "Xong, tiếp tục"
 @pytest.fixture
 def chat() -> Iterator[Page]:
     """A phone-sized page (390×844) in Debian's Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with phone_page() as pg:
+        yield pg
 
 
 @pytest.fixture
