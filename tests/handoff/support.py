@@ -24,7 +24,7 @@ from bot.admin.auth import Account
 from bot.config import Settings
 from bot.content import Content
 from bot.domain.messages import Incoming
-from bot.handoff.desk import HandoffDesk
+from bot.handoff.desk import WEB, HandoffDesk
 from bot.service import ChatService
 from bot.storage.base import ConversationKey
 from bot.storage.database import create_engine_for
@@ -138,7 +138,13 @@ async def desk_service(database_url: str, content: Content, clock: Clock) -> Asy
     service = ChatService(store, content, max_attempts=5)
     sender = RecordingSender()
     service.register_sender(sender)
-    desk = HandoffDesk(service, clock=clock)
+    desk = HandoffDesk(
+        store,
+        content=lambda: service.content,
+        reachable=lambda channel: channel == WEB or channel in service.senders,
+        deliver=service.deliver_for,
+        clock=clock,
+    )
     service.handoff = desk
     try:
         yield Desk(service, desk, sender, clock)
