@@ -22,7 +22,6 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.admin.audit import Actor, record
-from bot.admin.db import unit
 from bot.content import Content
 from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Reply
@@ -101,13 +100,13 @@ class HandoffInbox:
         """Waiting and active handoffs (or those of `status`), longest waiting first, with transcripts."""
         statuses = OPEN if status in (None, "open") else (str(status),)
         since = self.clock() - CLOSED_SHOWN if CLOSED in statuses else None
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             rows = [r for r in await queue.listing(conn, statuses, since, LIST_LIMIT) if sees(staff, r)]
             lines = await queue.transcripts(conn, [r.id for r in rows])
         return [self._item(row, lines[row.id]) for row in rows]
 
     async def _visible(self, handoff_id: int, staff: Staff) -> HandoffRow:
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             row = await queue.get(conn, handoff_id)
         if row is None or not sees(staff, row):
             raise HandoffNotFound(handoff_id)
@@ -172,7 +171,7 @@ class HandoffInbox:
         return await self._view(handoff_id)
 
     async def _view(self, handoff_id: int) -> dict[str, Any]:
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             row = await self._row(conn, handoff_id)
             lines = await queue.transcripts(conn, [handoff_id])
         return self._item(row, lines[handoff_id])
@@ -203,7 +202,7 @@ class HandoffInbox:
             await self.deliver(key)
             return
         # The web page fetches these by cursor: written is delivered, so they never wait in the due scan.
-        async with unit(self.store.engine, write=True) as conn:
+        async with self.store.unit(write=True) as conn:
             await conn.execute(
                 sql_update(Outbox)
                 .where(
@@ -224,7 +223,7 @@ class HandoffInbox:
         being their mailbox. `handoff` says whether the page should keep asking: read before the
         messages, so the ones that close a handoff are never missed."""
         key = ConversationKey(WEB, user_id)
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             current = await queue.latest(conn, key)
             mine = (Outbox.channel == WEB, Outbox.user_id == user_id, Outbox.inbox_id.is_(None))
             rows: list[Any] = []

@@ -38,7 +38,7 @@ def _service(store: SqlStore) -> ChatService:
 
 @pytest.fixture
 async def manager(store: SqlStore) -> AsyncIterator[ContentManager]:
-    manager = ContentManager(Revisions(store.engine), _service(store), poll_seconds=0.05)
+    manager = ContentManager(Revisions(store.units), _service(store), poll_seconds=0.05)
     await manager.start(lambda: FILES)
     try:
         yield manager
@@ -55,7 +55,7 @@ async def test_the_first_start_imports_and_serves_the_files(manager: ContentMana
 async def test_a_second_start_with_unchanged_files_publishes_nothing(
     store: SqlStore, manager: ContentManager
 ) -> None:
-    other = ContentManager(Revisions(store.engine), _service(store))
+    other = ContentManager(Revisions(store.units), _service(store))
     await other.start(lambda: dict(FILES))
     await other.stop()
     assert other.revision == 1
@@ -72,12 +72,12 @@ async def test_a_second_start_publishes_only_the_files_changed_on_disk(
     store: SqlStore, manager: ContentManager
 ) -> None:
     # An official changes flows.yaml in the admin pages; a deploy changes ho-chieu.yaml on disk.
-    revisions = Revisions(store.engine)
+    revisions = Revisions(store.units)
     flows = FILES["flows.yaml"].replace("settings:", "settings:  # sửa trong trang quản trị", 1)
     await revisions.publish("flows.yaml", flows, "sửa", 1, SYSTEM)
     on_disk = dict(FILES)
     on_disk[HO_CHIEU] = _fee_changed(FILES[HO_CHIEU], "2 đ")
-    other = ContentManager(Revisions(store.engine), _service(store))
+    other = ContentManager(Revisions(store.units), _service(store))
     await other.start(lambda: on_disk)
     await other.stop()
     assert other.revision == 3
@@ -91,7 +91,7 @@ async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
 ) -> None:
     swapped: list[int] = []
     manager.on_swap.append(swapped.append)
-    elsewhere = Revisions(store.engine)
+    elsewhere = Revisions(store.units)
     text = _fee_changed(FILES[HO_CHIEU], "1 đ")
     await elsewhere.publish(HO_CHIEU, text, "x", 1, SYSTEM)
     for _ in range(100):
@@ -115,7 +115,7 @@ async def test_a_revision_this_version_cannot_load_is_skipped_not_served(
     assert manager.revision == 1 and "ho-chieu" in manager.service.content.catalogue
     assert "revision 2" in caplog.text
 
-    restarted = ContentManager(Revisions(store.engine), _service(store))
+    restarted = ContentManager(Revisions(store.units), _service(store))
     await restarted.start(lambda: FILES)
     await restarted.stop()
     assert restarted.revision == 1  # the newest revision it can load
