@@ -61,14 +61,14 @@ async def current_user(request: Request, admin: AdminDep) -> Account:
     """The signed-in account (401 otherwise), with the CSRF check for cookie sessions."""
     token = bearer_token(request)
     if token is not None:
-        account = await authenticate(admin.engine, token, CredentialKind.API)
+        account = await authenticate(admin.units, token, CredentialKind.API)
         if account is None:
             raise _unauthorised()
         return account
     session = request.cookies.get(SESSION_COOKIE)
     if not session:
         raise _unauthorised()
-    account = await authenticate(admin.engine, session, CredentialKind.SESSION)
+    account = await authenticate(admin.units, session, CredentialKind.SESSION)
     if account is None:
         raise _unauthorised()
     if request.method not in SAFE_METHODS and not csrf_matches(session, request.headers.get(CSRF_HEADER)):
@@ -86,7 +86,7 @@ async def signed_in(request: Request) -> Account | None:
     session = request.cookies.get(SESSION_COOKIE)
     if admin is None or not session:
         return None
-    return await authenticate(admin.engine, session, CredentialKind.SESSION)
+    return await authenticate(admin.units, session, CredentialKind.SESSION)
 
 
 SignedIn = Annotated[Account | None, Depends(signed_in)]

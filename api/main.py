@@ -41,7 +41,7 @@ from api.routes import (
 from api.security import SecurityHeaders
 from bot.admin import start_admin
 from bot.config import Settings, load_settings
-from bot.handoff.desk import HandoffDesk
+from bot.handoff.desk import WEB, HandoffDesk
 from bot.service import ChatService
 from bot.storage.identity import open_checked
 from bot.storage.retention import Retention, retention_policy
@@ -82,7 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_attempts=settings.outbox_max_attempts,
             poll_seconds=settings.outbox_poll_seconds,
         )
-        service.handoff = HandoffDesk(service)
+        service.handoff = HandoffDesk(
+            store,
+            content=lambda: service.content,
+            reachable=lambda channel: channel == WEB or channel in service.senders,
+            deliver=service.deliver_for,
+        )
         service.housekeeping = Retention(store, retention_policy(settings)).sweep
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         app.state.settings, app.state.service, app.state.http = settings, service, http

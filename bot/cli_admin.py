@@ -81,7 +81,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "user":
             return await _user(args, settings, store)
-        revisions = Revisions(store.engine)
+        revisions = Revisions(store.units)
         if args.command == "export":
             return await _export(Path(args.dir), settings, revisions)
         return await _import(Path(args.dir), args.comment, revisions)
@@ -93,29 +93,29 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _user(args: argparse.Namespace, settings: Settings, store: SqlStore) -> int:
-    engine = store.engine
+    units = store.units
     if args.user_command == "add":
         ward = args.ward
         if args.role == Role.VOLUNTEER.value:
-            ward = volunteer_ward(ward, await known_wards(engine, settings.flows_file))
-        account, token = await users.add_user(engine, args.name, args.role, ward, SYSTEM)
+            ward = volunteer_ward(ward, await known_wards(units, settings.flows_file))
+        account, token = await users.add_user(units, args.name, args.role, ward, SYSTEM)
         print(users.login_link(_base(args, settings), token))
         print(
             f"account {account.id} ({account.role.value}); the link works once, within 72 hours",
             file=sys.stderr,
         )
     elif args.user_command == "list":
-        for row in await users.list_users(engine):
+        for row in await users.list_users(units):
             state = "disabled" if row["disabled"] else "active"
             columns = [row["id"], row["role"], state, row["name"], row["ward"], row["last_login"]]
             print("\t".join("-" if c is None else str(c) for c in columns))
     elif args.user_command == "disable":
-        await users.disable_user(engine, args.id, SYSTEM)
+        await users.disable_user(units, args.id, SYSTEM)
         print(f"account {args.id} is disabled", file=sys.stderr)
     elif args.user_command == "link":
-        print(users.login_link(_base(args, settings), await users.issue_login_link(engine, args.id, SYSTEM)))
+        print(users.login_link(_base(args, settings), await users.issue_login_link(units, args.id, SYSTEM)))
     else:
-        print(await users.issue_api_token(engine, args.id, args.label, SYSTEM))
+        print(await users.issue_api_token(units, args.id, args.label, SYSTEM))
         print("keep this token secret; it is shown only now", file=sys.stderr)
     return EXIT_OK
 

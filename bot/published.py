@@ -22,6 +22,7 @@ from bot.content import Content
 from bot.errors import StorageError
 from bot.storage.database import create_engine_for
 from bot.storage.identity import sqlite_file
+from bot.storage.sql_units import Units
 from bot.storage.tables_admin import ContentRevision
 
 
@@ -36,7 +37,7 @@ async def published_files(database_url: str) -> Files | None:
             stored = await conn.run_sync(lambda c: inspect(c).has_table(ContentRevision.__tablename__))
         if not stored:
             return None  # a database made before content revisions existed, or by another program
-        revisions = Revisions(engine)
+        revisions = Revisions(Units(engine, single_connection=False))  # reads only
         latest = await revisions.latest_id()
         return None if latest is None else await revisions.files(latest)
     except SQLAlchemyError as err:

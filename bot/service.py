@@ -19,7 +19,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bot.channels.base import InboundMessage, Sender
 from bot.channels.edge import admit
@@ -27,12 +27,8 @@ from bot.content import Content
 from bot.delivery import Delivery
 from bot.domain.engine import Turn
 from bot.domain.messages import Incoming, Reply
-from bot.domain.privacy import mask_pii
 from bot.domain.state import ConversationState
-from bot.storage.base import ConversationKey, InboxItem, OutboxItem, Store, TurnEvent, utcnow
-
-if TYPE_CHECKING:
-    from bot.handoff.desk import HandoffDesk
+from bot.storage.base import ConversationKey, ConversationTx, InboxItem, OutboxItem, Store, TurnEvent, utcnow
 
 log = logging.getLogger("motcua.service")
 
@@ -41,6 +37,20 @@ DIRECT_CHANNELS = frozenset({"web", "cli"})  # replies travel back in the respon
 # processed there); older ones are taken by whichever worker looks, as their worker may have died.
 RECOVERY_GRACE_SECONDS = 10.0
 HOUSEKEEPING_SECONDS = 300.0
+
+
+class TurnHook(Protocol):
+    """What the service asks instead of the engine, inside the conversation's locked block (the handoff
+    desk, bot/handoff/desk.py): the turn for `incoming`, with anything it writes done through `tx`."""
+
+    async def turn(
+        self,
+        tx: ConversationTx,
+        item: InboxItem,
+        state: ConversationState | None,
+        incoming: Incoming,
+        content: Content,
+    ) -> Turn: ...
 
 
 class ChatService:
@@ -56,7 +66,7 @@ class ChatService:
         self._in_flight: set[int] = set()
         self._worker: asyncio.Task[None] | None = None
         self.on_turn: list[Callable[[ConversationKey, Turn], None]] = []  # hooks for tests and metrics
-        self.handoff: HandoffDesk | None = None  # handoff to a person (bot/handoff); None: the bot only
+        self.handoff: TurnHook | None = None  # handoff to a person (bot/handoff); None: the bot only
         # Masking delivered replies and deleting old rows (bot/storage/retention.py), every few minutes.
         self.housekeeping: Callable[[], Awaitable[object]] | None = None
 
@@ -123,7 +133,7 @@ class ChatService:
                 await tx.add_event(self._event(item, turn))
                 if turn.trace.feedback is not None:
                     helpful, comment = turn.trace.feedback
-                    await tx.add_feedback(turn.trace.procedure, helpful, mask_pii(comment))
+                    await tx.add_feedback(turn.trace.procedure, helpful, comment)  # storage masks it
                 await tx.mark_processed(item.id)
         finally:
             self._in_flight.discard(item.id)
@@ -141,7 +151,7 @@ class ChatService:
             step=turn.trace.step,
             procedure=turn.trace.procedure,
             incoming_kind=str(incoming.get("kind", "text")),
-            text_masked=mask_pii(str(said))[:500],
+            text_masked=str(said),  # storage masks and clips it (records.event_row)
             search_decision=turn.trace.search_decision,
             search_top=turn.trace.search_top,
         )

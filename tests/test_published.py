@@ -34,7 +34,7 @@ async def _publish_alias(url: str) -> None:
     """What the admin pages do when an official adds an alias to the passport procedure."""
     store = await SqlStore.open(url, migrate=True)
     try:
-        revisions = Revisions(store.engine)
+        revisions = Revisions(store.units)
         files = settings_files(load_settings())
         await revisions.import_initial(files, SYSTEM, INITIAL_COMMENT)
         text = files[HO_CHIEU]

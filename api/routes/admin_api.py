@@ -230,7 +230,7 @@ async def unanswered(
     _user: VolunteerUser, admin: AdminDep, days: Annotated[int, Query(ge=1, le=365)] = 90
 ) -> dict[str, Any]:
     content = await served(admin)
-    items = await unanswered_questions(admin.engine, content.index, dt.timedelta(days=days))
+    items = await unanswered_questions(admin.units, content.index, dt.timedelta(days=days))
     topics = [{"id": key, "title": t.title or key} for key, t in content.flows.topics.items()]
     return {"items": items, "topics": topics}
 

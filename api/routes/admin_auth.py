@@ -72,7 +72,7 @@ async def confirm_login(token: Annotated[str, Query(max_length=200)] = "") -> Re
 async def login(request: Request, admin: AdminDep) -> Response:
     form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
     token = (form.get("token") or [""])[0]
-    signed_in = await log_in(admin.engine, token)
+    signed_in = await log_in(admin.units, token)
     if signed_in is None:
         response: Response = RedirectResponse(LOGIN_FAILED, status_code=303)
     else:
@@ -113,7 +113,7 @@ async def me(user: VolunteerUser) -> dict[str, Any]:
 @router.post("/admin/api/logout")
 async def logout(request: Request, user: CurrentUser, admin: AdminDep) -> Response:
     if user.via == CredentialKind.SESSION:
-        await log_out(admin.engine, request.cookies.get(SESSION_COOKIE, ""), user)
+        await log_out(admin.units, request.cookies.get(SESSION_COOKIE, ""), user)
     response = Response(content=b'{"ok":true}', media_type="application/json")
     for name in (SESSION_COOKIE, CSRF_COOKIE):
         response.delete_cookie(name, path=COOKIE_PATH)
@@ -130,12 +130,12 @@ class NewUser(BaseModel):
 
 @router.get("/admin/api/users")
 async def list_users(_user: AdminUser, admin: AdminDep) -> dict[str, Any]:
-    return {"items": await users.list_users(admin.engine)}
+    return {"items": await users.list_users(admin.units)}
 
 
 @router.post("/admin/api/users")
 async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
-    account, token = await users.add_user(admin.engine, body.name, body.role, body.ward, user.actor)
+    account, token = await users.add_user(admin.units, body.name, body.role, body.ward, user.actor)
     return {"id": account.id, "login_link": users.login_link(admin.settings.public_base_url, token)}
 
 
@@ -143,13 +143,13 @@ async def add_user(body: NewUser, user: AdminUser, admin: AdminDep) -> dict[str,
 async def disable_user(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
     if user_id == user.id:
         raise HTTPException(409, "Bạn không thể tự khóa tài khoản của chính mình.")
-    await users.disable_user(admin.engine, user_id, user.actor)
+    await users.disable_user(admin.units, user_id, user.actor)
     return {"ok": True}
 
 
 @router.post("/admin/api/users/{user_id}/login-link")
 async def new_login_link(user_id: RowId, user: AdminUser, admin: AdminDep) -> dict[str, Any]:
-    token = await users.issue_login_link(admin.engine, user_id, user.actor)
+    token = await users.issue_login_link(admin.units, user_id, user.actor)
     return {"login_link": users.login_link(admin.settings.public_base_url, token)}
 
 
@@ -160,4 +160,4 @@ async def audit_log(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     before: Annotated[int | None, Query(ge=1, le=BIGINT_MAX)] = None,
 ) -> dict[str, Any]:
-    return {"items": await audit.entries(admin.engine, limit, before)}
+    return {"items": await audit.entries(admin.units, limit, before)}

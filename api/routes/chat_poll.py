@@ -23,6 +23,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from api.conversation_token import HEADER, user_id_for, well_formed
 from api.deps import ServiceDep, SettingsDep
 from api.rate_limit import guard_poll
+from bot.handoff.desk import HandoffDesk
 
 router = APIRouter(tags=["chat"])
 
@@ -39,6 +40,6 @@ async def updates(
         raise HTTPException(401, f"send the conversation's token in {HEADER}")
     user_id = user_id_for(token, settings.secret_salt)
     await guard_poll(request, user_id)
-    if service.handoff is None:  # no person can write: nothing ever arrives here
+    if not isinstance(service.handoff, HandoffDesk):  # None: no person can write: nothing ever arrives here
         return {"messages": [], "after": after or 0, "handoff": None}
     return await service.handoff.inbox.updates(user_id, after)

@@ -31,7 +31,7 @@ __all__ = ["AdminContext", "start_admin"]
 async def start_admin(
     app: Any, settings: Settings, service: ChatService, store: SqlStore, *, poll_seconds: float = 2.0
 ) -> AsyncIterator[AdminContext]:
-    context = AdminContext.create(settings, service, store.engine, poll_seconds)
+    context = AdminContext.create(settings, service, store.engine, store.units, poll_seconds)
     await context.manager.start(lambda: settings_files(settings))
     if app is not None:  # None: a process without HTTP routes (motcua chat, telegram --polling)
         app.state.admin = context

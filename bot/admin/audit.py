@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.admin.db import unit
 from bot.domain.privacy import mask_pii
 from bot.storage.base import utcnow
+from bot.storage.sql_units import Units
 from bot.storage.tables_admin import AuditEntry
 
 MAX_DETAIL = 2000
@@ -50,14 +50,12 @@ async def record(
     )
 
 
-async def entries(
-    engine: AsyncEngine, limit: int = 200, before_id: int | None = None
-) -> list[dict[str, Any]]:
+async def entries(units: Units, limit: int = 200, before_id: int | None = None) -> list[dict[str, Any]]:
     """Newest first; `before_id` pages further back."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
-    async with unit(engine, write=False) as conn:
+    async with units.unit(write=False) as conn:
         rows = (await conn.execute(query)).mappings().all()
     return [
         {

@@ -20,11 +20,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.admin.audit import Actor, record
-from bot.admin.db import unit
 from bot.storage.base import utcnow
+from bot.storage.sql_units import Units
 from bot.storage.tables_admin import AdminCredential, AdminUser
 
 LOGIN_LINK_TTL = dt.timedelta(hours=72)
@@ -118,7 +118,7 @@ def _live(kind: CredentialKind, token: str, now: dt.datetime) -> Any:
     )
 
 
-async def authenticate(engine: AsyncEngine, token: str, kind: CredentialKind) -> Account | None:
+async def authenticate(units: Units, token: str, kind: CredentialKind) -> Account | None:
     """The account a session or API token belongs to; None when unknown, expired, revoked or disabled."""
     if not token or len(token) > 200 or kind == CredentialKind.LOGIN:
         return None
@@ -127,19 +127,19 @@ async def authenticate(engine: AsyncEngine, token: str, kind: CredentialKind) ->
         .join(AdminCredential, AdminCredential.user_id == AdminUser.id)
         .where(_live(kind, token, utcnow()), AdminUser.disabled_at.is_(None))
     )
-    async with unit(engine, write=False) as conn:
+    async with units.unit(write=False) as conn:
         row = (await conn.execute(query)).first()
     return None if row is None else _account(row, kind)
 
 
-async def log_in(engine: AsyncEngine, login_token: str) -> tuple[Account, str] | None:
+async def log_in(units: Units, login_token: str) -> tuple[Account, str] | None:
     """Spend a one-time login link and open a session: (account, session token), or None.
 
     The link is marked used by a conditional UPDATE, so two clicks racing each other cannot both win."""
     if not login_token or len(login_token) > 200:
         return None
     now = utcnow()
-    async with unit(engine, write=True) as conn:
+    async with units.unit(write=True) as conn:
         spent = await conn.execute(
             update(AdminCredential)
             .where(_live(CredentialKind.LOGIN, login_token, now), AdminCredential.used_at.is_(None))
@@ -164,8 +164,8 @@ async def log_in(engine: AsyncEngine, login_token: str) -> tuple[Account, str] |
     return account, session
 
 
-async def log_out(engine: AsyncEngine, session_token: str, account: Account) -> None:
-    async with unit(engine, write=True) as conn:
+async def log_out(units: Units, session_token: str, account: Account) -> None:
+    async with units.unit(write=True) as conn:
         await conn.execute(
             update(AdminCredential)
             .where(_live(CredentialKind.SESSION, session_token, utcnow()))

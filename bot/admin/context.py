@@ -11,21 +11,28 @@ from bot.admin.preview import PreviewCache
 from bot.admin.revisions import Revisions
 from bot.config import Settings
 from bot.service import ChatService
+from bot.storage.sql_units import Units
 
 
 @dataclass
 class AdminContext:
     settings: Settings
     service: ChatService
-    engine: AsyncEngine
+    engine: AsyncEngine  # reports and assist sessions read and write on it directly
+    units: Units  # the store's units of work: users, sign-in, revisions, audit
     revisions: Revisions
     manager: ContentManager
     previews: PreviewCache = field(default_factory=PreviewCache)
 
     @classmethod
     def create(
-        cls, settings: Settings, service: ChatService, engine: AsyncEngine, poll_seconds: float = 2.0
+        cls,
+        settings: Settings,
+        service: ChatService,
+        engine: AsyncEngine,
+        units: Units,
+        poll_seconds: float = 2.0,
     ) -> AdminContext:
-        revisions = Revisions(engine)
+        revisions = Revisions(units)
         manager = ContentManager(revisions, service.store, service.swap_content, poll_seconds)
-        return cls(settings, service, engine, revisions, manager)
+        return cls(settings, service, engine, units, revisions, manager)

@@ -8,7 +8,7 @@ exists and every worker can load whatever is newest.
 Concurrent edits: an official edits a file as it was at `base_revision`. Publishing succeeds when that
 file is unchanged between `base_revision` and the newest revision (someone may have published other
 files meanwhile: their changes are kept); otherwise `PublishConflict` names who changed it and when, and
-nothing is written. Writers take turns (db.lock_content) and re-check that the newest revision is still
+nothing is written. Writers take turns (sql_units.lock_content) and re-check that the newest revision is still
 the one they built on; if not, they build again on the new one.
 """
 
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.admin.audit import Actor, record
 from bot.admin.content_set import Built, ContentChecker, Files, is_content_path, normalise_text, sha_of
-from bot.admin.db import lock_content, unit
 from bot.domain.privacy import mask_pii
 from bot.errors import MotcuaError, StorageError
 from bot.storage.base import utcnow
+from bot.storage.sql_units import Units, lock_content
 from bot.storage.tables_admin import ContentBlob, ContentFile, ContentRevision
 
 REVISIONS = ContentRevision.__table__
@@ -82,18 +82,18 @@ class _Moved(Exception):
 
 
 class Revisions:
-    def __init__(self, engine: AsyncEngine, checker: ContentChecker | None = None) -> None:
-        self.engine = engine
+    def __init__(self, units: Units, checker: ContentChecker | None = None) -> None:
+        self.units = units
         self.checker = checker or ContentChecker()
 
     # --- reading -----------------------------------------------------------------------------------
     async def latest_id(self) -> int | None:
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             latest: int | None = (await conn.execute(select(func.max(ContentRevision.id)))).scalar()
         return latest
 
     async def info(self, revision: int) -> RevisionInfo:
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             row = (await conn.execute(select(REVISIONS).where(ContentRevision.id == revision))).first()
         if row is None:
             raise UnknownRevision(revision)
@@ -104,7 +104,7 @@ class Revisions:
         query = select(REVISIONS).order_by(ContentRevision.id.desc())
         if path is None:
             query = query.limit(limit)
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             rows = (await conn.execute(query)).all()
         found = [_info(row) for row in rows]
         return [r for r in found if path is None or path in r.changed][:limit]
@@ -115,7 +115,7 @@ class Revisions:
             .join(ContentBlob, ContentBlob.sha == ContentFile.sha)
             .where(ContentFile.revision_id == revision)
         )
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             rows = (await conn.execute(query)).all()
         if not rows:
             await self.info(revision)  # raises UnknownRevision; a revision always has files
@@ -123,7 +123,7 @@ class Revisions:
 
     async def shas(self, revision: int) -> dict[str, str]:
         query = select(ContentFile.path, ContentFile.sha).where(ContentFile.revision_id == revision)
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             return {row.path: row.sha for row in (await conn.execute(query)).all()}
 
     async def file_text(self, revision: int, path: str) -> str | None:
@@ -132,7 +132,7 @@ class Revisions:
             .join(ContentFile, ContentBlob.sha == ContentFile.sha)
             .where(ContentFile.revision_id == revision, ContentFile.path == path)
         )
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             text: str | None = (await conn.execute(query)).scalar()
         return text
 
@@ -205,7 +205,7 @@ class Revisions:
             .where(ContentRevision.id > after, ContentRevision.id <= upto)
             .order_by(ContentRevision.id.desc())
         )
-        async with unit(self.engine, write=False) as conn:
+        async with self.units.unit(write=False) as conn:
             infos = [_info(row) for row in (await conn.execute(query)).all()]
         return next((i for i in infos if path in i.changed), infos[0])
 
@@ -226,7 +226,7 @@ class Revisions:
         restores: int | None = None,
     ) -> int:
         shas = {path: sha_of(text) for path, text in files.items()}
-        async with unit(self.engine, write=True) as conn:
+        async with self.units.unit(write=True) as conn:
             await lock_content(conn)
             latest = (await conn.execute(select(func.max(ContentRevision.id)))).scalar()
             if latest != parent:

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin.content_set import FLOWS
-from bot.admin.db import unit
 from bot.admin.yaml_patch import add_list_item
 from bot.domain.engine_render import PICK_PREFIX
 from bot.domain.flow_topics import phrasing_key
@@ -30,6 +28,7 @@ from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
 from bot.domain.text import fold
 from bot.storage.base import utcnow
+from bot.storage.sql_units import Units
 from bot.storage.tables import Event
 from bot.yamlsource import parse_yaml
 
@@ -61,7 +60,7 @@ def _add(groups: dict[tuple[str, str], _Group], text: str, decision: str, at: dt
         group.text, group.last_at = text, at
 
 
-async def _rows(engine: AsyncEngine, since: dt.datetime) -> list[Any]:
+async def _rows(units: Units, since: dt.datetime) -> list[Any]:
     query = (
         select(
             Event.id,
@@ -76,7 +75,7 @@ async def _rows(engine: AsyncEngine, since: dt.datetime) -> list[Any]:
         .order_by(Event.id.desc())
         .limit(MAX_EVENTS)
     )
-    async with unit(engine, write=False) as conn:
+    async with units.unit(write=False) as conn:
         rows = list((await conn.execute(query)).all())
     rows.reverse()  # oldest first, so each turn is followed by its conversation's next one
     return rows
@@ -105,11 +104,11 @@ def group_unanswered(rows: list[Any], now: dt.datetime) -> list[_Group]:
 
 
 async def unanswered(
-    engine: AsyncEngine, index: ProcedureIndex, window: dt.timedelta = WINDOW, limit: int = MAX_GROUPS
+    units: Units, index: ProcedureIndex, window: dt.timedelta = WINDOW, limit: int = MAX_GROUPS
 ) -> list[dict[str, Any]]:
     now = utcnow()
     items: list[dict[str, Any]] = []
-    for group in group_unanswered(await _rows(engine, now - window), now):
+    for group in group_unanswered(await _rows(units, now - window), now):
         result = index.search(group.text)
         if result.decision == "match" or (result.topic is not None and not result.rest):
             continue  # answered by today's content: a procedure, or a topic said alone

@@ -10,13 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin.audit import Actor, record
 from bot.admin.auth import LOGIN_LINK_TTL, Account, CredentialKind, Role, add_credential
-from bot.admin.db import unit
 from bot.errors import MotcuaError
 from bot.storage.base import utcnow
+from bot.storage.sql_units import Units
 from bot.storage.tables_admin import AdminCredential, AdminUser
 
 MAX_NAME = 200
@@ -43,7 +42,7 @@ def _clean(name: str, what: str) -> str:
 
 
 async def add_user(
-    engine: AsyncEngine, name: str, role: Role | str, ward: str | None, by: Actor
+    units: Units, name: str, role: Role | str, ward: str | None, by: Actor
 ) -> tuple[Account, str]:
     """Create an account; returns it with a one-time login token (build the link with `login_link`)."""
     try:
@@ -52,7 +51,7 @@ async def add_user(
         raise UserError(f"role must be one of: {', '.join(r.value for r in Role)}") from None
     name = _clean(name, "name")
     ward = _clean(ward, "ward") if ward and ward.strip() else None
-    async with unit(engine, write=True) as conn:
+    async with units.unit(write=True) as conn:
         user_id = (
             await conn.execute(
                 insert(AdminUser)
@@ -67,8 +66,8 @@ async def add_user(
     return Account(user_id, name, role, ward), token
 
 
-async def _require_active(engine: AsyncEngine, user_id: int) -> None:
-    async with unit(engine, write=False) as conn:
+async def _require_active(units: Units, user_id: int) -> None:
+    async with units.unit(write=False) as conn:
         row = (await conn.execute(select(USERS).where(AdminUser.id == user_id))).first()
     if row is None:
         raise UnknownAccount(f"no account has the id {user_id}")
@@ -76,10 +75,10 @@ async def _require_active(engine: AsyncEngine, user_id: int) -> None:
         raise UnknownAccount(f"the account {user_id} is disabled")
 
 
-async def issue_login_link(engine: AsyncEngine, user_id: int, by: Actor) -> str:
+async def issue_login_link(units: Units, user_id: int, by: Actor) -> str:
     """A new one-time login token for an existing account (the old link was lost or expired)."""
-    await _require_active(engine, user_id)
-    async with unit(engine, write=True) as conn:
+    await _require_active(units, user_id)
+    async with units.unit(write=True) as conn:
         # Only the newest link works: one sent earlier (perhaps to a wrong address) stops working now.
         await conn.execute(
             update(AdminCredential)
@@ -95,22 +94,22 @@ async def issue_login_link(engine: AsyncEngine, user_id: int, by: Actor) -> str:
     return token
 
 
-async def issue_api_token(engine: AsyncEngine, user_id: int, label: str, by: Actor) -> str:
+async def issue_api_token(units: Units, user_id: int, label: str, by: Actor) -> str:
     """A token for scripts (`Authorization: Bearer ...`), acting with the account's role. Never expires;
     disabling the account revokes it."""
-    await _require_active(engine, user_id)
+    await _require_active(units, user_id)
     label = _clean(label, "label")
-    async with unit(engine, write=True) as conn:
+    async with units.unit(write=True) as conn:
         token = await add_credential(conn, user_id, CredentialKind.API, None, label=label)
         await record(conn, by, "user.api_token", f"user:{user_id}", label)
     return token
 
 
-async def disable_user(engine: AsyncEngine, user_id: int, by: Actor) -> None:
+async def disable_user(units: Units, user_id: int, by: Actor) -> None:
     """Disable the account and revoke every credential it holds (sessions end at once)."""
-    await _require_active(engine, user_id)
+    await _require_active(units, user_id)
     now = utcnow()
-    async with unit(engine, write=True) as conn:
+    async with units.unit(write=True) as conn:
         await conn.execute(update(AdminUser).where(AdminUser.id == user_id).values(disabled_at=now))
         await conn.execute(
             update(AdminCredential)
@@ -120,7 +119,7 @@ async def disable_user(engine: AsyncEngine, user_id: int, by: Actor) -> None:
         await record(conn, by, "user.disable", f"user:{user_id}")
 
 
-async def list_users(engine: AsyncEngine) -> list[dict[str, Any]]:
+async def list_users(units: Units) -> list[dict[str, Any]]:
     last_login = (
         select(AdminCredential.user_id, func.max(AdminCredential.created_at).label("at"))
         .where(AdminCredential.kind == CredentialKind.SESSION.value)
@@ -132,7 +131,7 @@ async def list_users(engine: AsyncEngine) -> list[dict[str, Any]]:
         .outerjoin(last_login, last_login.c.user_id == AdminUser.id)
         .order_by(AdminUser.id)
     )
-    async with unit(engine, write=False) as conn:
+    async with units.unit(write=False) as conn:
         rows = (await conn.execute(query)).all()
     return [_user_json(row) for row in rows]
 

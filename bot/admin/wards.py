@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.admin.content_set import FLOWS
 from bot.admin.revisions import Revisions
 from bot.admin.users import UserError
 from bot.handoff.inbox import same_ward
+from bot.storage.sql_units import Units
 from bot.yamlsource import YamlError, parse_yaml
 
 
-async def known_wards(engine: AsyncEngine, flows_file: Path) -> list[str]:
+async def known_wards(units: Units, flows_file: Path) -> list[str]:
     """The queues handoffs go to, as flows.yaml spells them; [] when no handoff is set up."""
-    revisions = Revisions(engine)
+    revisions = Revisions(units)
     latest = await revisions.latest_id()
     text = await revisions.file_text(latest, FLOWS) if latest is not None else None
     if text is None:

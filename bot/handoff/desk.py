@@ -22,9 +22,8 @@ outbox, or not at all. The staff side (claim, reply, hand back) is `bot.handoff.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -34,59 +33,59 @@ from bot.domain.engine_text import MESSAGE_LIMIT
 from bot.domain.handoff_config import HandoffConfig
 from bot.domain.messages import Button, Incoming, IncomingKind, Reply
 from bot.domain.state import ConversationState
-from bot.errors import ConfigError, StorageError
+from bot.errors import ConfigError
 from bot.handoff import queue
 from bot.handoff.hours import OfficeClock
+from bot.handoff.inbox import HandoffInbox
 from bot.handoff.queue import HandoffRow, Line
 from bot.handoff.transcript import button_labels, conversation_so_far
-from bot.handoff.wording import estimate, hotline_line, leaves, queue_notice, rating_of, said
-from bot.storage.base import ConversationKey, InboxItem, utcnow
+from bot.handoff.wording import WEB, estimate, hotline_line, leaves, queue_notice, rating_of, said
+from bot.storage.base import ConversationKey, ConversationTx, InboxItem, Store, utcnow
 from bot.storage.sql import SqlStore
 
-if TYPE_CHECKING:
-    from bot.handoff.inbox import HandoffInbox
-    from bot.service import ChatService
+__all__ = ["WEB", "HandoffDesk"]  # WEB lives in wording.py; importers of bot.handoff.desk keep it
 
 ESTIMATE_WINDOW = dt.timedelta(days=30)  # waits older than this say little about today's
 ESTIMATE_SAMPLES = 20
-WEB = "web"  # the web chat receives a person's replies by polling GET /api/chat/updates
-
-
-def connection_of(tx: object) -> AsyncConnection:
-    """The connection of a `SqlStore.conversation` block.
-
-    Handoff rows must commit with the turn's state and outbox, and SQLite has a single writer: a second
-    connection opened inside the block would wait for the first one forever. `SqlConversationTx` keeps
-    its connection as `_conn`; a public `connection` attribute, when it has one, is preferred."""
-    conn = getattr(tx, "connection", None) or getattr(tx, "_conn", None)
-    if not isinstance(conn, AsyncConnection):
-        raise StorageError("the handoff desk needs the SQL store (a conversation block with a connection)")
-    return conn
 
 
 class HandoffDesk:
-    def __init__(self, service: ChatService, clock: Callable[[], dt.datetime] = utcnow) -> None:
-        if not isinstance(service.store, SqlStore):
+    """The hook `ChatService` calls for every turn (its `TurnHook`). It is given what it needs of the
+    service as callables, so it does not import the service: the content being served, whether a
+    channel can carry a person's replies, and how to deliver a conversation's outbox."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        content: Callable[[], Content],
+        reachable: Callable[[str], bool],
+        deliver: Callable[[ConversationKey], Awaitable[None]],
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        if not isinstance(store, SqlStore):
             raise ConfigError("handoff to a person needs the SQL store (MOTCUA_DATABASE_URL)")
-        self.service = service
-        self.store: SqlStore = service.store
+        self.store: SqlStore = store
+        self.content = content
+        self.reachable = reachable  # whether a person's replies can reach a channel
+        self.deliver = deliver
         self.clock = clock
 
     @property
     def inbox(self) -> HandoffInbox:
-        from bot.handoff.inbox import HandoffInbox
-
-        return HandoffInbox(self)
+        return HandoffInbox(
+            self.store,
+            clock=lambda: self.clock(),
+            config=self.config,
+            content=self.content,
+            deliver=self.deliver,
+        )
 
     def config(self, content: Content | None = None) -> HandoffConfig:
-        config = (content or self.service.content).flows.handoff
+        config = (content or self.content()).flows.handoff
         if config is None:
             raise ConfigError("flows.yaml has no handoff: section")
         return config
-
-    def reachable(self, channel: str) -> bool:
-        """Whether a person's replies can reach this channel: a sender delivers them, or the page polls."""
-        return channel == WEB or channel in self.service.senders
 
     def leave_button(self, content: Content) -> Button:
         config = self.config(content)
@@ -95,13 +94,18 @@ class HandoffDesk:
 
     # --- the hook ----------------------------------------------------------------------------------
     async def turn(
-        self, tx: Any, item: InboxItem, state: ConversationState | None, incoming: Incoming, content: Content
+        self,
+        tx: ConversationTx,
+        item: InboxItem,
+        state: ConversationState | None,
+        incoming: Incoming,
+        content: Content,
     ) -> Turn:
         """The turn for `incoming`: the engine's, or a silent one while a person holds the conversation."""
         config = content.flows.handoff
         if config is None:  # content without handoffs: nothing to do here
             return content.engine.handle(state, incoming)
-        conn, now = connection_of(tx), self.clock()
+        conn, now = tx.connection, self.clock()
         current = await queue.latest(conn, item.key)
         if current is not None and current.is_open:
             if not leaves(config, content.engine.words, incoming):

@@ -14,26 +14,25 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.admin.audit import Actor, record
-from bot.admin.db import unit
-from bot.domain.handoff_config import fill
+from bot.content import Content
+from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Reply
 from bot.domain.state import ConversationState
 from bot.errors import MotcuaError
 from bot.handoff import queue
-from bot.handoff.desk import WEB, connection_of
 from bot.handoff.queue import CLOSED, OPEN, HandoffRow, Line
-from bot.handoff.wording import person_reply, rating_question
-from bot.storage.base import ConversationKey
+from bot.handoff.wording import WEB, person_reply, rating_question
+from bot.storage.base import ConversationKey, ConversationTx
+from bot.storage.sql import SqlStore
 from bot.storage.tables import Outbox
-
-if TYPE_CHECKING:
-    from bot.handoff.desk import HandoffDesk
 
 CLOSED_SHOWN = dt.timedelta(days=1)  # closed handoffs stay listed this long (`?status=closed`)
 LIST_LIMIT = 200
@@ -83,22 +82,32 @@ def sees(staff: Staff, row: HandoffRow) -> bool:
 
 
 class HandoffInbox:
-    def __init__(self, desk: HandoffDesk) -> None:
-        self.desk = desk
-        self.store = desk.store
+    """Built by `HandoffDesk.inbox`, which hands over what the staff side shares with the citizen side."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        *,
+        clock: Callable[[], dt.datetime],
+        config: Callable[[], HandoffConfig],
+        content: Callable[[], Content],
+        deliver: Callable[[ConversationKey], Awaitable[None]],
+    ) -> None:
+        self.store = store
+        self.clock, self.config, self.content, self.deliver = clock, config, content, deliver
 
     # --- reading -----------------------------------------------------------------------------------
     async def items(self, staff: Staff, status: str | None = None) -> list[dict[str, Any]]:
         """Waiting and active handoffs (or those of `status`), longest waiting first, with transcripts."""
         statuses = OPEN if status in (None, "open") else (str(status),)
-        since = self.desk.clock() - CLOSED_SHOWN if CLOSED in statuses else None
-        async with self.store.engine.connect() as conn:
+        since = self.clock() - CLOSED_SHOWN if CLOSED in statuses else None
+        async with self.store.unit(write=False) as conn:
             rows = [r for r in await queue.listing(conn, statuses, since, LIST_LIMIT) if sees(staff, r)]
             lines = await queue.transcripts(conn, [r.id for r in rows])
         return [self._item(row, lines[row.id]) for row in rows]
 
     async def _visible(self, handoff_id: int, staff: Staff) -> HandoffRow:
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             row = await queue.get(conn, handoff_id)
         if row is None or not sees(staff, row):
             raise HandoffNotFound(handoff_id)
@@ -108,10 +117,10 @@ class HandoffInbox:
     async def claim(self, handoff_id: int, staff: Staff) -> dict[str, Any]:
         key = (await self._visible(handoff_id, staff)).key
         async with self.store.conversation(key) as tx:
-            conn, now = connection_of(tx), self.desk.clock()
+            conn, now = tx.connection, self.clock()
             if not await queue.claim(conn, handoff_id, staff.id, staff.name, now):
                 raise HandoffConflict(await self._row(conn, handoff_id), "claim")
-            text = fill(self.desk.config().messages.claimed, {"person": staff.name})
+            text = fill(self.config().messages.claimed, {"person": staff.name})
             await self._send(tx, handoff_id, [Reply(text)], now)
             await record(conn, Actor(staff.id, staff.name), "handoff.claim", f"handoff:{handoff_id}", at=now)
         await self._deliver(key)
@@ -120,11 +129,11 @@ class HandoffInbox:
     async def reply(self, handoff_id: int, staff: Staff, text: str) -> dict[str, Any]:
         key = (await self._visible(handoff_id, staff)).key
         async with self.store.conversation(key) as tx:
-            conn, now = connection_of(tx), self.desk.clock()
+            conn, now = tx.connection, self.clock()
             row = await self._row(conn, handoff_id)
             if row.status != queue.ACTIVE or row.claimed_by_id != staff.id:
                 raise HandoffConflict(row, "reply to")
-            message = person_reply(self.desk.config(), text, staff.name)
+            message = person_reply(self.config(), text, staff.name)
             (outbox,) = await tx.add_replies([message.to_json()], None)
             await queue.add_line(conn, handoff_id, Line("person", text, now, staff.name), outbox.id)
             detail = f"{len(text)} characters"
@@ -139,12 +148,12 @@ class HandoffInbox:
         a waiting one may, e.g. when the bot can answer it. A citizen a person answered is asked to rate."""
         key = (await self._visible(handoff_id, staff)).key
         async with self.store.conversation(key) as tx:
-            conn, now = connection_of(tx), self.desk.clock()
+            conn, now = tx.connection, self.clock()
             row = await self._row(conn, handoff_id)
             held_by_other = row.status == queue.ACTIVE and row.claimed_by_id != staff.id
             if row.status == CLOSED or (held_by_other and str(staff.role) != "admin"):
                 raise HandoffConflict(row, "hand back")
-            config, content = self.desk.config(), self.desk.service.content
+            config, content = self.config(), self.content()
             answered = await queue.person_replied(conn, handoff_id)
             await queue.close(conn, handoff_id, "person", now, rating_pending=answered)
             replies = [Reply(config.messages.released)]
@@ -163,7 +172,7 @@ class HandoffInbox:
         return await self._view(handoff_id)
 
     async def _view(self, handoff_id: int) -> dict[str, Any]:
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             row = await self._row(conn, handoff_id)
             lines = await queue.transcripts(conn, [handoff_id])
         return self._item(row, lines[handoff_id])
@@ -171,28 +180,30 @@ class HandoffInbox:
     def _item(self, row: HandoffRow, lines: list[Line]) -> dict[str, Any]:
         """The item with its procedure's name: staff recognise "Đăng ký khai sinh", not "khai-sinh"."""
         item = _item(row, lines)
-        found = self.desk.service.content.catalogue.get(row.procedure) if row.procedure else None
+        found = self.content().catalogue.get(row.procedure) if row.procedure else None
         item["procedure_name"] = found.name if found else None
         return item
 
-    async def _row(self, conn: Any, handoff_id: int) -> HandoffRow:
+    async def _row(self, conn: AsyncConnection, handoff_id: int) -> HandoffRow:
         row = await queue.get(conn, handoff_id)
         if row is None:
             raise HandoffNotFound(handoff_id)
         return row
 
-    async def _send(self, tx: Any, handoff_id: int, replies: list[Reply], now: dt.datetime) -> None:
+    async def _send(
+        self, tx: ConversationTx, handoff_id: int, replies: list[Reply], now: dt.datetime
+    ) -> None:
         """The bot's words to the citizen: into the outbox (delivered after the block) and the transcript."""
         outbox = await tx.add_replies([r.to_json() for r in replies], None)
         for reply, entry in zip(replies, outbox, strict=True):
-            await queue.add_line(connection_of(tx), handoff_id, Line("bot", reply.text, now), entry.id)
+            await queue.add_line(tx.connection, handoff_id, Line("bot", reply.text, now), entry.id)
 
     async def _deliver(self, key: ConversationKey) -> None:
         if key.channel not in DIRECT:
-            await self.desk.service.deliver_for(key)
+            await self.deliver(key)
             return
         # The web page fetches these by cursor: written is delivered, so they never wait in the due scan.
-        async with unit(self.store.engine, write=True) as conn:
+        async with self.store.unit(write=True) as conn:
             await conn.execute(
                 sql_update(Outbox)
                 .where(
@@ -201,7 +212,7 @@ class HandoffInbox:
                     Outbox.inbox_id.is_(None),
                     Outbox.delivered_at.is_(None),
                 )
-                .values(delivered_at=self.desk.clock())
+                .values(delivered_at=self.clock())
             )
 
     # --- the web page ------------------------------------------------------------------------------
@@ -213,7 +224,7 @@ class HandoffInbox:
         being their mailbox. `handoff` says whether the page should keep asking: read before the
         messages, so the ones that close a handoff are never missed."""
         key = ConversationKey(WEB, user_id)
-        async with self.store.engine.connect() as conn:
+        async with self.store.unit(write=False) as conn:
             current = await queue.latest(conn, key)
             mine = (Outbox.channel == WEB, Outbox.user_id == user_id, Outbox.inbox_id.is_(None))
             rows: list[Any] = []

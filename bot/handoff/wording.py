@@ -17,6 +17,8 @@ from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Button, Incoming, IncomingKind, Reply
 from bot.handoff.hours import OfficeClock
 
+WEB = "web"  # the web chat receives a person's replies by polling GET /api/chat/updates
+
 MIN_SAMPLES = 3  # fewer recent waits than this say nothing about the next one
 RATE_PREFIX = "rate:"  # button ids of the rating question: rate:<value>
 

@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 # How long a claimed reply stays the claimer's alone. Sending takes milliseconds, but one HTTP call may
 # take up to its timeout (15 s for Zalo) and a long reply is several calls; a lease that ran out while
@@ -71,7 +75,7 @@ class TurnEvent:
     step: str
     procedure: str | None
     incoming_kind: str
-    text_masked: str  # already masked: never a raw ID-card or phone number
+    text_masked: str  # storage masks it (records.event_row): never stored with a raw ID-card or phone number
     search_decision: str | None = None  # match | choose | none
     search_top: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -105,6 +109,13 @@ class ConversationTx(Protocol):
         """True when another worker already handled this inbox item (checked under the lock)."""
         ...
 
+    @property
+    def connection(self) -> AsyncConnection:
+        """The block's own SQL connection, for work that must commit with the turn: the handoff rows
+        (bot/handoff/queue.py). SQLite has a single writer, so a second connection opened inside the
+        block would wait for this one. A store without SQL raises ConfigError: no handoff there."""
+        ...
+
 
 class Store(Protocol):
     # Inbox
@@ -119,7 +130,7 @@ class Store(Protocol):
         ...
 
     # Conversations
-    def conversation(self, key: ConversationKey) -> Any:
+    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[ConversationTx]:
         """`async with store.conversation(key) as tx:` holds the conversation's lock for the block;
         everything done through tx commits together at the end, or not at all on an exception."""
         ...

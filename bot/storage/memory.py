@@ -13,9 +13,9 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.errors import StorageError
+from bot.errors import ConfigError, StorageError
 from bot.storage.base import (
     CLAIM_BATCH,
     CLAIM_SECONDS,
@@ -39,6 +39,9 @@ from bot.storage.records import (
     stored_error,
 )
 from bot.storage.storable import storable_incoming
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 SecretUpdate = Callable[[dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any] | None] | None]
 
@@ -105,6 +108,11 @@ class MemoryConversationTx:
     async def add_event(self, event: TurnEvent) -> None:
         self._live()
         self._events.append(_json_row(event_row(event, self._salt)))
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """No SQL connection here, so no handoff to a person (`ConversationTx.connection`)."""
+        raise ConfigError("handoff to a person needs the SQL store (MOTCUA_DATABASE_URL)")
 
     async def add_feedback(self, procedure: str | None, helpful: bool, comment: str) -> None:
         self._live()

@@ -19,6 +19,7 @@ from bot.storage.base import ConversationKey, OutboxItem, TurnEvent
 DEFAULT_SALT = "motcua-dev-salt-not-secret"
 
 MAX_ERROR_LEN = 2000
+EVENT_TEXT_LIMIT = 500  # what the report needs of a message; a longer one is clipped after masking
 
 
 def json_copy(value: Any) -> Any:
@@ -63,7 +64,7 @@ def event_row(event: TurnEvent, salt: str) -> dict[str, Any]:
         "step": event.step,
         "procedure": event.procedure,
         "incoming_kind": event.incoming_kind,
-        "text_masked": mask_pii(event.text_masked),
+        "text_masked": mask_pii(event.text_masked)[:EVENT_TEXT_LIMIT],  # masked, then clipped
         "search_decision": event.search_decision,
         "search_top": event.search_top,
         "extra": mask_json(event.extra),

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.admin.db import unit
 from bot.config import Settings
 from bot.storage.base import utcnow
 from bot.storage.records import mask_json
@@ -64,7 +63,7 @@ class Retention:
         ):
             if days > 0:
                 where = [column < now - dt.timedelta(days=days), *([extra] if extra is not None else [])]
-                async with unit(self.store.engine, write=True) as conn:
+                async with self.store.unit(write=True) as conn:
                     done[name] = (await conn.execute(delete(table).where(*where))).rowcount
         return done
 
@@ -73,7 +72,7 @@ class Retention:
         finished = _finished(cutoff, since)
         masked, after = 0, 0
         while True:
-            async with unit(self.store.engine, write=True) as conn:
+            async with self.store.unit(write=True) as conn:
                 query = select(Outbox.id, Outbox.reply).where(finished, Outbox.id > after)
                 rows = (await conn.execute(query.order_by(Outbox.id).limit(PAGE))).all()
                 masked += await _rewrite(conn, rows)

@@ -97,7 +97,7 @@ class SqlStore:
 
     async def migrate(self) -> None:
         """Run the Alembic migrations on this store's own connection (so also a :memory: database)."""
-        async with self._unit(write=True) as conn:
+        async with self.unit(write=True) as conn:
             await conn.run_sync(upgrade_connection)
 
     async def close(self) -> None:
@@ -140,7 +140,7 @@ class SqlStore:
         return InboxItem(inbox_id, key, dedupe_key, stored, now)
 
     async def pending_inbox(self, limit: int = 100) -> list[InboxItem]:
-        async with self._unit(write=False) as conn:
+        async with self.unit(write=False) as conn:
             rows = (await conn.execute(queries.pending_inbox(limit))).all()
         return [queries.inbox_item(row) for row in rows]
 
@@ -151,7 +151,7 @@ class SqlStore:
 
     @asynccontextmanager
     async def _conversation(self, key: ConversationKey) -> AsyncIterator[SqlConversationTx]:
-        async with self._conversation_locks.hold(key), self._unit(write=True) as conn:
+        async with self._conversation_locks.hold(key), self.unit(write=True) as conn:
             # Nearly every turn is of a conversation that exists: lock it straight away, and create the
             # row (then lock it) only when there is none.
             row = (await conn.execute(*queries.locked_conversation(key))).one_or_none()
@@ -168,7 +168,7 @@ class SqlStore:
         query = select(Conversation.state).where(
             Conversation.channel == key.channel, Conversation.user_id == key.user_id
         )
-        async with self._unit(write=False) as conn:
+        async with self.unit(write=False) as conn:
             state: dict[str, Any] | None = (await conn.execute(query)).scalar()
         return state
 
@@ -178,7 +178,7 @@ class SqlStore:
         """Undelivered replies whose time has come, oldest first; a reply waits while an earlier one of
         its conversation waits for a retry (records.due_items states the rule)."""
         now = utcnow() if now is None else require_aware(now)
-        async with self._unit(write=False) as conn:
+        async with self.unit(write=False) as conn:
             rows = (await conn.execute(queries.due_outbox(now, limit))).all()
         return [queries.outbox_item(row) for row in rows]
 
@@ -260,7 +260,7 @@ class SqlStore:
         )
 
     async def _update_outbox(self, outbox_id: int, **values: Any) -> None:
-        async with self._unit(write=True) as conn:
+        async with self.unit(write=True) as conn:
             result = await conn.execute(sql_update(Outbox).where(Outbox.id == outbox_id).values(**values))
         if result.rowcount == 0:
             raise StorageError(f"outbox item {outbox_id} does not exist")
@@ -268,7 +268,7 @@ class SqlStore:
     # Channel secrets
 
     async def get_secret(self, name: str) -> dict[str, Any] | None:
-        async with self._unit(write=False) as conn:
+        async with self.unit(write=False) as conn:
             value: dict[str, Any] | None = (
                 await conn.execute(select(Secret.value).where(Secret.name == name))
             ).scalar()
@@ -279,7 +279,7 @@ class SqlStore:
 
         `update` may be a coroutine function: refreshing a Zalo token is an HTTP call that must run
         inside the lock, since the refresh token it spends works only once."""
-        async with self._secret_locks.hold(name), self._unit(write=True) as conn:
+        async with self._secret_locks.hold(name), self.unit(write=True) as conn:
             placeholder = {"name": name, "value": None, "version": 0, "updated_at": utcnow()}
             await conn.execute(insert_ignoring_conflicts(self._dialect, Secret, placeholder, ["name"]))
             row = (
@@ -307,7 +307,7 @@ class SqlStore:
         after_id = 0
         cutoff = None if since is None else require_aware(since)
         while True:
-            async with self._unit(write=False) as conn:
+            async with self.unit(write=False) as conn:
                 page = queries.events_page(after_id, cutoff, EVENTS_PAGE)
                 rows = (await conn.execute(page)).mappings().all()
             for row in rows:
@@ -318,6 +318,12 @@ class SqlStore:
 
     # Connections
 
-    def _unit(self, write: bool) -> AbstractAsyncContextManager[AsyncConnection]:
+    @property
+    def units(self) -> Units:
+        """The store's units of work: the admin side writes through them too, so on a SQLite file its
+        writes queue with the turns' on the one writer connection (sql_units.py)."""
+        return self._units
+
+    def unit(self, write: bool) -> AbstractAsyncContextManager[AsyncConnection]:
         """A connection in a transaction that commits when the block ends (sql_units.py)."""
         return self._units.unit(write)

@@ -17,6 +17,14 @@ differently:
   Another process (a second worker, `motcua chat`) still waits for the lock in SQLite's busy handler,
   with BEGIN IMMEDIATE (see database.py).
 - SQLite :memory:: a single shared connection, so every unit, read or write, takes its turn.
+
+The admin side (users, sign-in, content revisions, audit) uses these units too. Content revisions must
+also be written one at a time across processes: on PostgreSQL `lock_content` takes a transaction-scoped
+advisory lock; on SQLite the IMMEDIATE write transaction already is that lock.
+
+Never open a write unit (or, on :memory:, any unit) inside another unit or a conversation block of the
+same store: on SQLite it would wait for the one writer connection its own caller holds (it fails after
+busy_timeout rather than hang). Work that must commit with a turn uses the block's connection.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -35,6 +44,9 @@ from bot.errors import StorageError
 from bot.storage.database import BEGIN_OPTION, IMMEDIATE, SQLITE_BUSY_TIMEOUT_MS
 
 log = logging.getLogger("motcua.storage")
+
+# Any constant shared by all Motcua processes, distinct from the migration lock's.
+_PG_CONTENT_LOCK = 0x6D6F7463756102  # "motcua" + 2
 
 T = TypeVar("T")
 # A short write: statements on the connection it is given, never raising for an expected outcome (it
@@ -185,3 +197,9 @@ def _settle(done: asyncio.Future[Any], *, result: Any = None, exc: BaseException
         done.set_exception(exc)
     else:
         done.set_result(result)
+
+
+async def lock_content(conn: AsyncConnection) -> None:
+    """Make content writers take turns until this transaction ends (see the module docstring)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CONTENT_LOCK})

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.tables import HASH_LEN, Base, Id, Json
+from bot.storage.tables_base import HASH_LEN, Base, Id, Json
 
 NAME_LEN = 200
 PATH_LEN = 200

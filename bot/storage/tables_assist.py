@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.tables import Base, Id
+from bot.storage.tables_base import Base, Id
 
 WARD_LEN = 200
 PROCEDURE_LEN = 100

@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.tables import CHANNEL_LEN, USER_ID_LEN, Base, Id
+from bot.storage.tables_base import CHANNEL_LEN, USER_ID_LEN, Base, Id
 
 WARD_LEN = 200
 NAME_LEN = 200

@@ -44,8 +44,8 @@ def add_staff(client: TestClient, role: str, name: str | None = None, ward: str 
     admin = context(client)
 
     async def make() -> Staff:
-        account, login = await users.add_user(admin.engine, name or f"Cán bộ {role}", role, ward, SYSTEM)
-        token = await users.issue_api_token(admin.engine, account.id, "tests", SYSTEM)
+        account, login = await users.add_user(admin.units, name or f"Cán bộ {role}", role, ward, SYSTEM)
+        token = await users.issue_api_token(admin.units, account.id, "tests", SYSTEM)
         link = urlsplit(users.login_link(admin.settings.public_base_url, login))
         return Staff(account.id, role, f"{link.path}?{link.query}", token)
 

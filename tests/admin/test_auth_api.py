@@ -202,7 +202,7 @@ def test_an_admin_cannot_disable_themselves(kit: AdminKit) -> None:
 def test_tokens_of_a_disabled_account_stop_working(kit: AdminKit) -> None:
     staff = add_staff(kit.client, "official")
     assert kit.client.get("/admin/api/me", headers=staff.bearer).status_code == 200
-    run(kit.client, users.disable_user, context(kit.client).engine, staff.id, SYSTEM)
+    run(kit.client, users.disable_user, context(kit.client).units, staff.id, SYSTEM)
     assert kit.client.get("/admin/api/me", headers=staff.bearer).status_code == 401
 
 

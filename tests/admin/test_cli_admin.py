@@ -36,7 +36,7 @@ def _history(settings: Settings) -> list[dict[str, object]]:
     async def read() -> list[dict[str, object]]:
         store = await SqlStore.open(settings.database_url)
         try:
-            return [r.to_json() for r in await Revisions(store.engine).history()]
+            return [r.to_json() for r in await Revisions(store.units).history()]
         finally:
             await store.close()
 

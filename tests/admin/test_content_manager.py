@@ -37,7 +37,7 @@ def _service(store: SqlStore) -> ChatService:
 
 
 def _manager(store: SqlStore, service: ChatService, poll_seconds: float = 2.0) -> ContentManager:
-    return ContentManager(Revisions(store.engine), store, service.swap_content, poll_seconds)
+    return ContentManager(Revisions(store.units), store, service.swap_content, poll_seconds)
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ async def test_a_second_start_publishes_only_the_files_changed_on_disk(
     store: SqlStore, manager: ContentManager
 ) -> None:
     # An official changes flows.yaml in the admin pages; a deploy changes ho-chieu.yaml on disk.
-    revisions = Revisions(store.engine)
+    revisions = Revisions(store.units)
     flows = FILES["flows.yaml"].replace("settings:", "settings:  # sửa trong trang quản trị", 1)
     await revisions.publish("flows.yaml", flows, "sửa", 1, SYSTEM)
     on_disk = dict(FILES)
@@ -102,7 +102,7 @@ async def test_a_revision_published_elsewhere_is_picked_up_by_polling(
 ) -> None:
     swapped: list[int] = []
     manager.on_swap.append(swapped.append)
-    elsewhere = Revisions(store.engine)
+    elsewhere = Revisions(store.units)
     text = _fee_changed(FILES[HO_CHIEU], "1 đ")
     await elsewhere.publish(HO_CHIEU, text, "x", 1, SYSTEM)
     for _ in range(100):

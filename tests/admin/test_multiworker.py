@@ -27,8 +27,8 @@ def _official_token(url: str) -> str:
     async def make() -> str:
         store = await SqlStore.open(url, migrate=True)
         try:
-            account, _link = await users.add_user(store.engine, "Nguyễn Thị Lan", "official", None, SYSTEM)
-            return await users.issue_api_token(store.engine, account.id, "test", SYSTEM)
+            account, _link = await users.add_user(store.units, "Nguyễn Thị Lan", "official", None, SYSTEM)
+            return await users.issue_api_token(store.units, account.id, "test", SYSTEM)
         finally:
             await store.close()
 

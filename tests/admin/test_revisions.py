@@ -33,7 +33,7 @@ async def store(database_url: str) -> AsyncIterator[SqlStore]:
 
 @pytest.fixture
 async def revisions(store: SqlStore) -> Revisions:
-    revisions = Revisions(store.engine)
+    revisions = Revisions(store.units)
     published = await revisions.import_initial(FILES, SYSTEM, "first")
     assert published is not None and published.revision == 1
     return revisions
@@ -48,11 +48,11 @@ async def test_the_first_import_happens_once_even_when_workers_race(database_url
     stores = [await SqlStore.open(database_url, migrate=True) for _ in range(3)]
     try:
         results = await asyncio.gather(
-            *(Revisions(s.engine).import_initial(FILES, SYSTEM, "x") for s in stores)
+            *(Revisions(s.units).import_initial(FILES, SYSTEM, "x") for s in stores)
         )
         assert sum(r is not None for r in results) == 1
         assert await _count(stores[0], "content_revisions") == 1
-        assert await Revisions(stores[0].engine).files(1) == FILES
+        assert await Revisions(stores[0].units).files(1) == FILES
     finally:
         for store in stores:
             await store.close()
@@ -105,7 +105,7 @@ async def test_publishers_racing_on_one_file_never_both_win(database_url: str, r
     others = [await SqlStore.open(database_url) for _ in range(3)]
     try:
         attempts = [
-            Revisions(s.engine).publish(KHAI_SINH, FILES[KHAI_SINH] + f"# {i}\n", "race", 1, LAN)
+            Revisions(s.units).publish(KHAI_SINH, FILES[KHAI_SINH] + f"# {i}\n", "race", 1, LAN)
             for i, s in enumerate(others)
         ]
         results = await asyncio.gather(*attempts, return_exceptions=True)

@@ -24,11 +24,12 @@ from bot.admin.auth import Account
 from bot.config import Settings
 from bot.content import Content
 from bot.domain.messages import Incoming
-from bot.handoff.desk import HandoffDesk
+from bot.handoff.desk import WEB, HandoffDesk
 from bot.service import ChatService
 from bot.storage.base import ConversationKey
 from bot.storage.database import create_engine_for
 from bot.storage.sql import SqlStore
+from bot.storage.sql_units import Units
 from bot.storage.tables_handoff import Handoff
 from tests.admin.support import admin_app
 from tests.support.server import free_port
@@ -88,7 +89,7 @@ class Desk:
 
     async def staff(self, role: str, ward: str | None = None, name: str | None = None) -> Account:
         account, _ = await users.add_user(
-            self.store.engine, name or f"Cán bộ {next(_ids)}", role, ward, SYSTEM
+            self.store.units, name or f"Cán bộ {next(_ids)}", role, ward, SYSTEM
         )
         return account
 
@@ -138,7 +139,13 @@ async def desk_service(database_url: str, content: Content, clock: Clock) -> Asy
     service = ChatService(store, content, max_attempts=5)
     sender = RecordingSender()
     service.register_sender(sender)
-    desk = HandoffDesk(service, clock=clock)
+    desk = HandoffDesk(
+        store,
+        content=lambda: service.content,
+        reachable=lambda channel: channel == WEB or channel in service.senders,
+        deliver=service.deliver_for,
+        clock=clock,
+    )
     service.handoff = desk
     try:
         yield Desk(service, desk, sender, clock)
@@ -184,10 +191,12 @@ def staff_headers(settings: Settings, role: str, name: str, ward: str | None) ->
 
     async def make() -> str:
         engine = create_engine_for(settings.database_url)
+        units = Units(engine, single_connection=False)
         try:
-            account, _ = await users.add_user(engine, name, role, ward, SYSTEM)
-            return await users.issue_api_token(engine, account.id, "tests", SYSTEM)
+            account, _ = await users.add_user(units, name, role, ward, SYSTEM)
+            return await users.issue_api_token(units, account.id, "tests", SYSTEM)
         finally:
+            await units.close()
             await engine.dispose()
 
     return {"Authorization": f"Bearer {asyncio.run(make())}"}
