@@ -21,6 +21,7 @@ from bot.channels.messenger_webhook import MessengerWebhook
 from bot.config import load_settings
 from bot.domain.messages import Button, Incoming, Link, Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected, ConfigError
+from bot.runtime import Runtime
 from tests.fakes.messenger_server import MessengerEvents, message_problem
 
 SECRET = "app-secret"
@@ -214,7 +215,7 @@ def test_a_half_configured_messenger_refuses_to_start() -> None:
 async def test_the_route_answers_404_while_messenger_is_off() -> None:
     app = FastAPI()
     app.include_router(router)
-    app.state.settings, app.state.service = load_settings(), None  # off: the service is never reached
+    app.state.runtime = Runtime.of(load_settings(), None)  # type: ignore[arg-type]  # off: never reached
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         assert (await client.get("/webhooks/messenger", params={"hub.mode": "subscribe"})).status_code == 404

@@ -14,6 +14,7 @@ from bot.channels.base import InboundMessage
 from bot.channels.zalo_signature import HEADER
 from bot.config import Settings, load_settings
 from bot.domain.messages import Incoming
+from bot.runtime import Runtime
 from tests.fakes.zalo_server import ZaloEvents
 
 APP_ID, SECRET = "2553928453557884079", "oa-secret"
@@ -53,7 +54,7 @@ def service() -> RecordingService:
 async def client_for(settings: Settings, service: RecordingService) -> httpx.AsyncClient:
     app = FastAPI()
     app.include_router(router)
-    app.state.settings, app.state.service = settings, service
+    app.state.runtime = Runtime.of(settings, service)  # type: ignore[arg-type]
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bot.test")
 
 
