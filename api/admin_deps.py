@@ -24,6 +24,7 @@ from fastapi import Depends, HTTPException, Request
 
 from bot.admin.auth import ADMINS, EDITORS, READERS, Account, CredentialKind, Role, authenticate, csrf_matches
 from bot.admin.context import AdminContext
+from bot.runtime import Runtime
 
 SESSION_COOKIE = "motcua_session"
 CSRF_COOKIE = "motcua_csrf"
@@ -37,8 +38,13 @@ NO_CSRF = "Thiếu mã bảo vệ của phiên làm việc. Hãy tải lại tra
 NOT_READY = "Phần quản trị chưa sẵn sàng."
 
 
+def _admin_of(request: Request) -> AdminContext | None:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    return None if runtime is None else runtime.admin
+
+
 def get_admin(request: Request) -> AdminContext:
-    admin: AdminContext | None = getattr(request.app.state, "admin", None)
+    admin = _admin_of(request)
     if admin is None:
         raise HTTPException(503, NOT_READY)
     return admin
@@ -82,7 +88,7 @@ CurrentUser = Annotated[Account, Depends(current_user)]
 async def signed_in(request: Request) -> Account | None:
     """The account of the session cookie, or None: for pages that redirect to the login page rather
     than answer 401 (GET only, so no CSRF check)."""
-    admin: AdminContext | None = getattr(request.app.state, "admin", None)
+    admin = _admin_of(request)
     session = request.cookies.get(SESSION_COOKIE)
     if admin is None or not session:
         return None

@@ -1,23 +1,38 @@
-"""Dependency aliases shared by the routers (one place, `Annotated` style)."""
+"""Dependency aliases shared by the routers (one place, `Annotated` style).
+
+Everything comes from the process's runtime (bot/runtime.py), which the app's lifespan puts on
+app.state.runtime; a request before it (there is none once the server answers) is a 503.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from bot.config import Settings
+from bot.runtime import Runtime
 from bot.service import ChatService
 
-
-def get_service(request: Request) -> ChatService:
-    service: ChatService = request.app.state.service
-    return service
+NOT_STARTED = 503
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        raise HTTPException(NOT_STARTED, "the app has not started")
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_service(runtime: RuntimeDep) -> ChatService:
+    return runtime.service
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
 
 
 ServiceDep = Annotated[ChatService, Depends(get_service)]

@@ -76,6 +76,21 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+async def read_within(request: Request, limit: int) -> bytes | None:
+    """A webhook's raw body (its signature covers these exact bytes), or None once it passes `limit`: a
+    declared Content-Length over it is refused unread, a streamed body is cut off where it passes it.
+    The one size check of a webhook body under the app-wide BodyLimit (the webhook checkers trust it)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     """A 422 that says where and what, but never echoes what was sent: it may hold a citizen's ID or phone
     number, or text that cannot even be encoded (half an emoji)."""

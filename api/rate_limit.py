@@ -12,24 +12,13 @@ import math
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from bot.config import Settings
+from api.deps import get_runtime
 from bot.errors import ConversationBusy
-from bot.rate_limits import Budgets, TooMany
-
-
-class WebBudgets:
-    def __init__(self, settings: Settings) -> None:
-        self.turns = Budgets(settings.rate_turns_per_minute)
-        self.polls = Budgets(settings.rate_polls_per_minute)
-        self.clients = Budgets(settings.rate_client_per_minute)
+from bot.rate_limits import Budgets, TooMany, WebBudgets
 
 
 def _budgets(request: Request) -> WebBudgets:
-    app = request.app
-    budgets: WebBudgets | None = getattr(app.state, "web_budgets", None)
-    if budgets is None:
-        budgets = app.state.web_budgets = WebBudgets(app.state.settings)
-    return budgets
+    return get_runtime(request).budgets
 
 
 def _check(request: Request, conversation: Budgets, user_id: str) -> None:

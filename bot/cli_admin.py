@@ -29,6 +29,7 @@ from bot.admin.revisions import Revisions
 from bot.admin.wards import known_wards, volunteer_ward
 from bot.config import Settings
 from bot.errors import ContentInvalid, Problem
+from bot.runtime import open_store
 from bot.storage.sql import SqlStore
 
 ADMIN_COMMANDS = ("user", "export", "import")
@@ -77,7 +78,7 @@ def run_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
+    store = await open_store(settings)
     try:
         if args.command == "user":
             return await _user(args, settings, store)

@@ -16,35 +16,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.admin import start_admin
 from bot.config import Settings
 from bot.domain.messages import Incoming, Reply, replies_to_json
-from bot.handoff.desk import WEB, HandoffDesk
+from bot.runtime import runtime
 from bot.service import ChatService
 from bot.storage.base import ConversationKey
-from bot.storage.sql import SqlStore
 
 EXIT_OK = 0
 
 
 @asynccontextmanager
 async def open_service(settings: Settings) -> AsyncIterator[ChatService]:
-    store = await SqlStore.open(settings.database_url, migrate=True, salt=settings.secret_salt)
-    service = ChatService(store, None)
-    # The terminal has no inbox: the desk tells the citizen a person can't be reached here.
-    service.handoff = HandoffDesk(
-        store,
-        content=lambda: service.content,
-        reachable=lambda channel: channel == WEB or channel in service.senders,
-        deliver=service.deliver_for,
-    )
-    try:
-        # The same published content as the web chat: imported from the files on first start, then the
-        # newest revision (files changed on disk since the last start are published first).
-        async with start_admin(None, settings, service, store, poll_seconds=settings.content_poll_seconds):
-            yield service
-    finally:
-        await store.close()
+    """The same service and published content as the web chat (bot/runtime.py), without the web's extras."""
+    async with runtime(settings, serve=False) as rt:
+        yield rt.service
 
 
 def parse_jsonl_line(line: str) -> tuple[str, Incoming]:

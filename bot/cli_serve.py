@@ -54,11 +54,11 @@ def telegram_polling(settings: Settings) -> int:
     if not settings.telegram_enabled:
         raise ConfigError("set MOTCUA_TELEGRAM_TOKEN to run the Telegram bot")
     from bot.channels.telegram import run_polling
-    from bot.cli_chat import open_service
+    from bot.runtime import runtime
 
     async def run() -> None:
-        async with open_service(settings) as service:
-            await run_polling(settings, service)
+        async with runtime(settings, serve=False) as rt:
+            await run_polling(settings, rt.service)
 
     asyncio.run(run())
     return 0

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # Web chat
     cors_origins: list[str] = Field(default_factory=list)  # pages allowed to embed the chat widget
     public_base_url: str = "http://127.0.0.1:8000"
-    max_message_chars: int = Field(default=2000, ge=100)
+    max_message_chars: int = Field(default=2000, ge=100)  # the longest web chat message; longer is a 422
 
     # Zalo Official Account
     zalo_app_id: str | None = None

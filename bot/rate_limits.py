@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.config import Settings
 from bot.errors import MotcuaError
 
 MAX_KEYS = 50_000  # buckets kept; the least recently used go first (a flood of addresses cannot grow it)
@@ -55,3 +56,12 @@ class TooMany(MotcuaError):
     def __init__(self, retry_after: float, what: str) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many requests ({what}); retry after {retry_after:.0f} s")
+
+
+class WebBudgets:
+    """The web chat's budgets (api/rate_limit.py): turns and polls per conversation, requests per address."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.turns = Budgets(settings.rate_turns_per_minute)
+        self.polls = Budgets(settings.rate_polls_per_minute)
+        self.clients = Budgets(settings.rate_client_per_minute)

@@ -16,17 +16,18 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
 from api.admin_deps import AdminDep, require_official
+from api.deps import RuntimeDep
 from bot.errors import ContentInvalid, StorageError
 from bot.report.build import ReportContent, report_from_database
 from bot.report.figures import compute
 from bot.report.flow_map import FlowMap
 from bot.report.load import load_history
 from bot.report.quarter import BadQuarter, Quarter
-from bot.report.texts import REPORT_FILE, ReportTexts, fill, load_report_texts
+from bot.report.texts import ReportTexts, fill
 
 router = APIRouter(tags=["admin-report"], dependencies=[Depends(require_official)])
 log = logging.getLogger("motcua.report")
@@ -35,18 +36,14 @@ NOT_AVAILABLE = 503
 MAX_QUARTER_CHARS = 16
 
 
-def get_texts(request: Request) -> ReportTexts:
-    """report.yaml, read on first use and kept on app.state; invalid, it is logged line by line (503)."""
-    texts: ReportTexts | None = getattr(request.app.state, "report_texts", None)
-    if texts is None:
-        try:
-            texts = load_report_texts(REPORT_FILE)
-        except ContentInvalid as err:
-            for problem in err.problems:
-                log.error("report.yaml: %s", problem)
-            raise HTTPException(NOT_AVAILABLE, "report.yaml is invalid; see the server log") from None
-        request.app.state.report_texts = texts
-    return texts
+def get_texts(runtime: RuntimeDep) -> ReportTexts:
+    """report.yaml, read on first use and kept on the runtime; invalid, it is logged line by line (503)."""
+    try:
+        return runtime.report_texts.get()
+    except ContentInvalid as err:
+        for problem in err.problems:
+            log.error("report.yaml: %s", problem)
+        raise HTTPException(NOT_AVAILABLE, "report.yaml is invalid; see the server log") from None
 
 
 TextsDep = Annotated[ReportTexts, Depends(get_texts)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.conversation_token import HEADER, new_token, user_id_for, well_formed
@@ -20,14 +21,14 @@ from bot.domain.messages import Incoming, replies_to_json
 
 router = APIRouter(tags=["chat"])
 
-MAX_TEXT = 2000  # a chat message; longer input is refused, not cut (nothing accepted is lost)
+TOO_LONG = "string_too_long"  # pydantic's error type, so a refusal reads like any other 422
 
 
 class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: Annotated[str, Field(min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_\-]+$")] | None = None
-    text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    text: str | None = None  # at most MOTCUA_MAX_MESSAGE_CHARS: checked in the route (a setting)
     button: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     start: Annotated[str, Field(max_length=64)] | None = None
 
@@ -67,8 +68,20 @@ class ChatOut(BaseModel):
     token: str | None = Field(default=None, description="only when this request started the conversation")
 
 
+def _refuse_long(body: ChatIn, limit: int) -> None:
+    """A chat message longer than the limit is refused, not cut (nothing accepted is lost)."""
+    if body.text is not None and len(body.text) > limit:
+        error = {
+            "loc": ("body", "text"),
+            "msg": f"String should have at most {limit} characters",
+            "type": TOO_LONG,
+        }
+        raise RequestValidationError([error])
+
+
 @router.post("/api/chat", response_model=ChatOut, response_model_exclude_none=True)
 async def chat(body: ChatIn, request: Request, service: ServiceDep, settings: SettingsDep) -> dict[str, Any]:
+    _refuse_long(body, settings.max_message_chars)
     given = request.headers.get(HEADER) or body.token
     if given is not None and not well_formed(given):
         raise HTTPException(422, f"malformed {HEADER}")

@@ -4,11 +4,12 @@ Answers, and why:
 - 404 when Messenger is not configured on this server.
 - GET: the `hub.challenge`, verbatim as text, when `hub.verify_token` is ours; 403 otherwise.
 - POST: 401 for a missing or wrong `X-Hub-Signature-256` (checked over the raw bytes before parsing;
-  nothing is stored), 400 for a signed body that is not JSON, 413 for an oversized one (also
-  api/limits.py BodyLimit). Otherwise each event the bot acts on is accepted into the service's inbox
-  (deduplicated) and the delivery answered 200 at once; replies are sent in the background. Ignored
-  events (echoes, reads, deliveries) are answered 200 too, or Meta would deliver them again. A storage
-  failure surfaces as 500, so that redelivery is exactly what happens.
+  nothing is stored), 400 for a signed body that is not JSON, 413 for an oversized one (read here
+  with api/limits.py read_within, under the app-wide BodyLimit). Otherwise each event the bot acts on
+  is accepted into the service's inbox (deduplicated) and the delivery answered 200 at once; replies
+  are sent in the background. Ignored events (echoes, reads, deliveries) are answered 200 too, or Meta
+  would deliver them again. A storage failure surfaces as 500, so that redelivery is exactly what
+  happens.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import ServiceDep, SettingsDep
+from api.limits import read_within
 from bot.channels.messenger import WEBHOOK_PATH, webhook_for
 from bot.channels.messenger_signature import HEADER
 
@@ -49,10 +51,11 @@ async def messenger_webhook(request: Request, settings: SettingsDep, service: Se
     webhook = webhook_for(settings)
     if webhook is None:
         return JSONResponse(OFF, status_code=404)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > webhook.max_body_bytes:
+    raw = await read_within(request, webhook.max_body_bytes)
+    if raw is None:
+        log.warning("messenger webhook refused (413): body too large")
         return JSONResponse({"detail": "body too large"}, status_code=413)
-    outcome = webhook.check(await request.body(), request.headers.get(HEADER))
+    outcome = webhook.check(raw, request.headers.get(HEADER))
     if outcome.status != 200:
         log.warning("messenger webhook refused (%d): %s", outcome.status, outcome.reason)
         return JSONResponse({"detail": outcome.reason}, status_code=outcome.status)

@@ -4,8 +4,8 @@
     GET /leaflets/{id}.pdf      the procedure's A5 leaflet
     GET /posters.pdf?ids=a,b    an A4 poster for those procedures
 
-PDFs come from an `OutreachPrinter` made on first use and kept on app.state (its cache lives as long as
-the app). The poster's title is not taken from the query string: a PDF served from our address with
+PDFs come from an `OutreachPrinter` made on first use and kept on the runtime (its cache lives as long
+as the app). The poster's title is not taken from the query string: a PDF served from our address with
 anyone's words on it would be a gift to phishers.
 """
 
@@ -18,13 +18,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import ServiceDep, SettingsDep
+from api.deps import RuntimeDep, ServiceDep
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.errors import ContentInvalid
-from bot.outreach.links import BotLinks
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.render import render
-from bot.outreach_file import load_outreach
 
 router = APIRouter(tags=["outreach"])
 log = logging.getLogger("motcua.outreach")
@@ -33,24 +31,16 @@ MAX_POSTER_PROCEDURES = 12  # three A4 pages; a longer list is a booklet, not a 
 MAX_ID_CHARS = 64
 
 
-def get_printer(request: Request, settings: SettingsDep) -> OutreachPrinter:
+def get_printer(runtime: RuntimeDep) -> OutreachPrinter:
     """The app's printer, made on first use; an invalid outreach.yaml is logged line by line and is a 503."""
-    printer: OutreachPrinter | None = getattr(request.app.state, "outreach_printer", None)
-    if printer is None:
-        try:
-            texts = load_outreach(settings.outreach_file)
-        except ContentInvalid as err:
-            for problem in err.problems:
-                log.error("outreach.yaml: %s", problem)
-            raise HTTPException(
-                503, "the leaflet texts (outreach.yaml) are invalid; see the server log"
-            ) from None
-        links = BotLinks.from_settings(settings)
-        for reason in links.skipped:
-            log.info("leaflets: %s", reason)
-        printer = OutreachPrinter(texts, links)
-        request.app.state.outreach_printer = printer
-    return printer
+    try:
+        return runtime.printer.get()
+    except ContentInvalid as err:
+        for problem in err.problems:
+            log.error("outreach.yaml: %s", problem)
+        raise HTTPException(
+            503, "the leaflet texts (outreach.yaml) are invalid; see the server log"
+        ) from None
 
 
 PrinterDep = Annotated[OutreachPrinter, Depends(get_printer)]
@@ -78,13 +68,14 @@ def _fresh(request: Request, etag: str) -> bool:
 
 @router.get("/p/{procedure_id}", response_model=None)
 async def short_link(
-    procedure_id: str, request: Request, service: ServiceDep, settings: SettingsDep
+    procedure_id: str, request: Request, runtime: RuntimeDep
 ) -> RedirectResponse | HTMLResponse:
+    service = runtime.service
     procedure = _find(service.content.catalogue, procedure_id)
     root = request.scope.get("root_path", "")
     if procedure is not None:  # needs nothing else, so printed links work even when printing does not
         return RedirectResponse(f"{root}/?p={quote(procedure.id, safe='')}", status_code=302)
-    words = get_printer(request, settings).texts.not_found
+    words = get_printer(runtime).texts.not_found
     page = render("not_found.html", title=words.title, text=words.text, home=words.home, home_url=f"{root}/")
     return HTMLResponse(page, status_code=404)
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ServiceDep, SettingsDep
+from api.limits import read_within
 from bot.channels.zalo import now_ms, webhook_for
 from bot.channels.zalo_signature import HEADER
 
@@ -22,25 +23,12 @@ router = APIRouter(tags=["zalo"])
 log = logging.getLogger("motcua.zalo")
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The raw body (the signature covers these exact bytes), or None once it passes `limit`."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
 @router.post("/webhooks/zalo")
 async def zalo_webhook(request: Request, settings: SettingsDep, service: ServiceDep) -> JSONResponse:
     webhook = webhook_for(settings)
     if webhook is None:
         return JSONResponse({"detail": "the Zalo channel is not configured"}, status_code=404)
-    raw = await _read_body(request, webhook.max_body_bytes)
+    raw = await read_within(request, webhook.max_body_bytes)
     if raw is None:
         log.warning("zalo webhook refused: body over %d bytes", webhook.max_body_bytes)
         return JSONResponse({"detail": "body too large"}, status_code=413)

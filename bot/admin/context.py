@@ -1,4 +1,4 @@
-"""Everything the admin routes need, made once per app by `start_admin` and kept on app.state.admin."""
+"""Everything the admin routes need, made once per process by `start_admin` and kept on the runtime."""
 
 from __future__ import annotations
 

@@ -8,9 +8,14 @@ The web chat and the terminal have no Sender: their replies go back in the HTTP 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+import httpx
+
+from bot.config import Settings
 from bot.domain.messages import Incoming
+
+Service = TypeVar("Service", contravariant=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +40,15 @@ class Sender(Protocol):
     async def aclose(self) -> None: ...
 
 
-class ChannelStarter(Protocol):
-    """Each channel module exposes `start_channel` with this signature; create_app calls it at start-up.
+class ChannelStarter(Protocol[Service]):
+    """Each channel module exposes `start_channel` with this signature; bot/runtime.py calls it at
+    start-up. `Service` is what the caller passes (the ChatService): each channel asks only for the part
+    it uses, so the channels do not import the service.
 
     It returns the channel's Sender (registered with the service; `aclose()` stops the channel) or None
     when the channel's settings are unset (the channel is off and the app says so at start-up).
     """
 
-    async def __call__(self, settings: Any, service: Any, http: Any) -> Sender | None: ...
+    async def __call__(
+        self, settings: Settings, service: Service, http: httpx.AsyncClient, /
+    ) -> Sender | None: ...

@@ -1,6 +1,6 @@
-"""The Facebook Messenger channel: what api/main.py, the route and the CLI import.
+"""The Facebook Messenger channel: what bot/runtime.py, the route and the CLI import.
 
-    webhook (api/routes/messenger.py) -> MessengerWebhook.check (messenger_webhook.py: size, signature,
+    webhook (api/routes/messenger.py) -> MessengerWebhook.check (messenger_webhook.py: signature,
     messenger_events.py: events -> InboundMessages) -> ChatService.accept ... ChatService ->
     MessengerSender.send (messenger_render.py: Reply -> Send API bodies) -> POST {graph}/v…/me/messages
 

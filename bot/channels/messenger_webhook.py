@@ -1,8 +1,9 @@
-"""Checking one Messenger webhook delivery before anything is stored: size, signature, then JSON.
+"""Checking one Messenger webhook delivery before anything is stored: signature, then JSON.
 
 `MessengerWebhook.check` returns the HTTP status to answer and the `InboundMessage`s to hand to the
 service (a delivery may batch many events). The signature is proven over the raw bytes before the body
-is even parsed; nothing reaches storage until it is.
+is even parsed; nothing reaches storage until it is. The size is the caller's to check, once, while
+reading (api/routes/messenger.py stops reading past `max_body_bytes` and answers 413).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ MAX_BODY_BYTES = 256 * 1024  # the app's own limit for any request (api/main.py)
 
 @dataclass(frozen=True, slots=True)
 class WebhookOutcome:
-    status: int  # 200 (also when every event is ignored), 400, 401 or 413
+    status: int  # 200 (also when every event is ignored), 400 or 401
     reason: str  # for logs only; never shown to a citizen
     messages: tuple[InboundMessage, ...] = ()
 
@@ -34,8 +35,6 @@ class MessengerWebhook:
         return challenge_answer(mode, token, challenge, verify_token=self._verify_token)
 
     def check(self, raw_body: bytes, signature: str | None) -> WebhookOutcome:
-        if len(raw_body) > self.max_body_bytes:
-            return WebhookOutcome(413, "body too large")
         if not signature:
             return WebhookOutcome(401, "no signature")
         if not signature_matches(signature, raw_body=raw_body, app_secret=self._secret):

@@ -1,6 +1,6 @@
-"""Telegram for Motcua: what api/main.py and bot/cli.py import.
+"""Telegram for Motcua: what bot/runtime.py and bot/cli.py import.
 
-Webhook mode, inside the FastAPI lifespan (api/main.py calls every channel module's `start_channel`):
+Webhook mode, inside the FastAPI lifespan (bot/runtime.py calls every channel's `start_channel`):
 
     sender = await start_channel(settings, service, http)   # None when off; else getMe, then registered
                                                              # as the service's "telegram" sender, setWebhook

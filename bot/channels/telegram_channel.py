@@ -174,7 +174,7 @@ async def start_telegram_channel(
 async def start_channel(
     settings: Settings, service: InboxService, http: object = None
 ) -> TelegramChannel | None:
-    """The app's start-up hook (api/main.py): the channel, already registered as the service's Telegram
+    """The app's start-up hook (bot/runtime.py): the channel, already registered as the service's Telegram
     sender, or None when Telegram is off. `http` is the app's shared client, which PTB cannot use: its
     HTTPXRequest owns its own connection pool, closed by `TelegramChannel.aclose()` (service.stop())."""
     if not settings.telegram_enabled:

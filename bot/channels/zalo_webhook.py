@@ -2,7 +2,8 @@
 
 `ZaloWebhook.check` returns the HTTP status to answer and, when there is something to do, the
 `InboundMessage` for the service. The order matters: a missing signature is refused before the body is
-even parsed, the size before anything else, and nothing reaches storage until the signature is proven.
+even parsed, and nothing reaches storage until the signature is proven. The size is the caller's to
+check, once, while reading (api/routes/zalo.py stops reading past `max_body_bytes` and answers 413).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MAX_BODY_BYTES = 64 * 1024  # real events are a few hundred bytes
 
 @dataclass(frozen=True, slots=True)
 class WebhookOutcome:
-    status: int  # what to answer Zalo: 200 (also for ignored events), 400, 401 or 413
+    status: int  # what to answer Zalo: 200 (also for ignored events), 400 or 401
     reason: str  # for logs only; never shown to a citizen
     message: InboundMessage | None = None
 
@@ -48,8 +49,6 @@ class ZaloWebhook:
         self.max_age_seconds = max_age_seconds
 
     def check(self, raw_body: bytes, signature: str | None, *, now_ms: int) -> WebhookOutcome:
-        if len(raw_body) > self.max_body_bytes:
-            return WebhookOutcome(413, "body too large")
         if not signature:
             return WebhookOutcome(401, "no signature")
         event = _parse(raw_body)

@@ -23,7 +23,7 @@ def admin_app(settings: Settings, poll_seconds: float = 0.2) -> FastAPI:
 
 
 def context(client: TestClient) -> AdminContext:
-    admin: AdminContext = client.app.state.admin  # type: ignore[attr-defined]
+    admin: AdminContext = client.app.state.runtime.admin  # type: ignore[attr-defined]
     return admin
 
 

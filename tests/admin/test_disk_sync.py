@@ -51,7 +51,7 @@ def test_a_file_edited_on_disk_is_published_at_the_next_start(tmp_path: Path, sq
     )
     with TestClient(admin_app(settings)) as client:
         assert "(đã sửa) " in bot_says(client, "ho-chieu", "u2")
-        history = client.app.state.admin.revisions  # type: ignore[attr-defined]
+        history = client.app.state.runtime.admin.revisions  # type: ignore[attr-defined]
         assert history is not None
 
 

@@ -70,6 +70,18 @@ def test_invalid_input_is_refused_and_changes_nothing(client: TestClient, body: 
     assert "Traceback" not in response.text
 
 
+def test_the_message_limit_is_the_setting_and_its_refusal_reads_like_any_422(database_url: str) -> None:
+    settings = load_settings(database_url=database_url, max_message_chars=100)
+    with TestClient(create_app(settings)) as client:
+        chat = WebChat(client)
+        chat.post(start="")
+        assert chat.post(text="x" * 100).status_code == 200
+        refused = chat.post(text="x" * 101)
+    assert refused.status_code == 422
+    said = "String should have at most 100 characters"
+    assert refused.json() == {"detail": [{"loc": ["body", "text"], "msg": said, "type": "string_too_long"}]}
+
+
 def test_a_one_megabyte_body_is_refused_before_parsing(client: TestClient) -> None:
     response = client.post(
         "/api/chat",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -17,10 +18,11 @@ from bot.channels.messenger_events import GET_STARTED, events, to_inbound
 from bot.channels.messenger_render import render_reply
 from bot.channels.messenger_sender import MessengerSender
 from bot.channels.messenger_signature import sign, signature_matches
-from bot.channels.messenger_webhook import MessengerWebhook
+from bot.channels.messenger_webhook import MAX_BODY_BYTES, MessengerWebhook
 from bot.config import load_settings
 from bot.domain.messages import Button, Incoming, Link, Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected, ConfigError
+from bot.runtime import Runtime
 from tests.fakes.messenger_server import MessengerEvents, message_problem
 
 SECRET = "app-secret"
@@ -46,7 +48,6 @@ def test_the_webhook_checks_the_signature_before_parsing() -> None:
     assert HOOK.check(b"{not json", None).status == 401
     assert HOOK.check(b"{not json", sign(b"{not json", "other")).status == 401
     assert HOOK.check(b"{not json", sign(b"{not json", SECRET)).status == 400
-    assert HOOK.check(b"x" * (HOOK.max_body_bytes + 1), "sha256=00").status == 413
     assert HOOK.handshake("subscribe", "verify", "42") == "42"
     assert HOOK.handshake("subscribe", "guess", "42") is None
 
@@ -214,11 +215,38 @@ def test_a_half_configured_messenger_refuses_to_start() -> None:
 async def test_the_route_answers_404_while_messenger_is_off() -> None:
     app = FastAPI()
     app.include_router(router)
-    app.state.settings, app.state.service = load_settings(), None  # off: the service is never reached
+    app.state.runtime = Runtime.of(load_settings(), None)  # type: ignore[arg-type]  # off: never reached
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         assert (await client.get("/webhooks/messenger", params={"hub.mode": "subscribe"})).status_code == 404
         assert (await client.post("/webhooks/messenger", content=b"{}")).status_code == 404
+
+
+async def test_an_oversized_delivery_is_413_before_the_signature_or_the_service(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The route is the one place a delivery's size is checked (MessengerWebhook.check trusts it), also
+    # for a body streamed without a Content-Length; this bare app has no app-wide BodyLimit in front.
+    settings = load_settings(
+        messenger_app_secret=SECRET, messenger_verify_token="v", messenger_page_token="t"
+    )
+    app = FastAPI()
+    app.include_router(router)
+    app.state.runtime = Runtime.of(settings, None)  # type: ignore[arg-type]  # never reached
+    limit = MAX_BODY_BYTES
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(limit // 8192 + 1):
+            yield b"x" * 8192
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        body = b"x" * (limit + 1)
+        headers = {"X-Hub-Signature-256": sign(body, SECRET)}
+        for content in (body, chunks()):
+            response = await client.post("/webhooks/messenger", content=content, headers=headers)
+            assert response.status_code == 413
+    assert sum("body too large" in message for message in caplog.messages) == 2
 
 
 def test_ids_are_bounded_before_they_reach_storage() -> None:

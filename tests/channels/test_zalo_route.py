@@ -14,6 +14,7 @@ from bot.channels.base import InboundMessage
 from bot.channels.zalo_signature import HEADER
 from bot.config import Settings, load_settings
 from bot.domain.messages import Incoming
+from bot.runtime import Runtime
 from tests.fakes.zalo_server import ZaloEvents
 
 APP_ID, SECRET = "2553928453557884079", "oa-secret"
@@ -53,7 +54,7 @@ def service() -> RecordingService:
 async def client_for(settings: Settings, service: RecordingService) -> httpx.AsyncClient:
     app = FastAPI()
     app.include_router(router)
-    app.state.settings, app.state.service = settings, service
+    app.state.runtime = Runtime.of(settings, service)  # type: ignore[arg-type]
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bot.test")
 
 
@@ -104,14 +105,18 @@ async def test_malformed_json_is_400(client: httpx.AsyncClient, service: Recordi
     assert service.accepted == []
 
 
-async def test_a_large_body_is_413(client: httpx.AsyncClient, service: RecordingService) -> None:
+# The route is the one place a Zalo body's size is checked (ZaloWebhook.check trusts it): these pin it.
+async def test_a_large_body_is_413(
+    client: httpx.AsyncClient, service: RecordingService, caplog: pytest.LogCaptureFixture
+) -> None:
     raw, headers = EVENTS.signed(EVENTS.text(USER, "x" * 70_000))
     assert (await client.post("/webhooks/zalo", content=raw, headers=headers)).status_code == 413
     assert service.accepted == []
+    assert any("body over 65536 bytes" in message for message in caplog.messages)
 
 
 async def test_a_large_streamed_body_without_length_is_413(
-    client: httpx.AsyncClient, service: RecordingService
+    client: httpx.AsyncClient, service: RecordingService, caplog: pytest.LogCaptureFixture
 ) -> None:
     raw, headers = EVENTS.signed(EVENTS.text(USER, "x" * 70_000))
 
@@ -122,6 +127,7 @@ async def test_a_large_streamed_body_without_length_is_413(
     response = await client.post("/webhooks/zalo", content=chunks(), headers=headers)
     assert response.status_code == 413
     assert service.accepted == []
+    assert any("body over 65536 bytes" in message for message in caplog.messages)
 
 
 async def test_echoes_are_answered_200_and_ignored(

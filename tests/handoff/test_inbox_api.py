@@ -92,7 +92,7 @@ def act(kit: Kit, staff: Staff, citizen: WebCitizen, action: str, **body: str) -
 
 
 def config_of(kit: Kit) -> HandoffConfig:
-    config = kit.client.app.state.service.content.flows.handoff  # type: ignore[attr-defined]
+    config = kit.client.app.state.runtime.service.content.flows.handoff  # type: ignore[attr-defined]
     assert config is not None
     return config
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api import errors
 from api.routes import outreach
+from bot import runtime
 from bot.config import Settings, load_settings
 from bot.domain.catalogue import Catalogue
 from bot.outreach.links import BotLinks
@@ -20,6 +21,7 @@ from bot.outreach.pdf import PdfRenderer
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.texts import OutreachTexts
 from bot.outreach_file import OUTREACH_FILE, load_outreach
+from bot.runtime import Lazy, Runtime
 from tests.outreach import pdftools
 from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA
 from tests.outreach.recording import RecordingRenderer
@@ -29,8 +31,8 @@ def outreach_app(settings: Settings, catalogue: Catalogue) -> FastAPI:
     app = FastAPI()
     app.include_router(outreach.router)
     errors.install(app)  # the app's answers to errors (PdfUnavailable: 503), as api.main installs them
-    app.state.settings = settings
-    app.state.service = SimpleNamespace(content=SimpleNamespace(catalogue=catalogue))
+    service = SimpleNamespace(content=SimpleNamespace(catalogue=catalogue))
+    app.state.runtime = Runtime.of(settings, service)  # type: ignore[arg-type]
     return app
 
 
@@ -49,7 +51,8 @@ def app(settings: Settings, catalogue: Catalogue) -> FastAPI:
 def renderer(app: FastAPI, texts: OutreachTexts, links: BotLinks) -> RecordingRenderer:
     """Swap the browser for a recorder (the real one is exercised by the browser test below)."""
     recorder = RecordingRenderer()
-    app.state.outreach_printer = OutreachPrinter(texts, links, recorder)
+    printer = OutreachPrinter(texts, links, recorder)
+    app.state.runtime.printer = Lazy(lambda: printer)
     return recorder
 
 
@@ -139,7 +142,8 @@ def test_the_poster_title_cannot_be_set_from_the_address(
 def test_no_working_browser_means_503_not_a_crash(
     executable: Path, client: TestClient, app: FastAPI, texts: OutreachTexts, links: BotLinks
 ) -> None:
-    app.state.outreach_printer = OutreachPrinter(texts, links, PdfRenderer(executable=executable))
+    printer = OutreachPrinter(texts, links, PdfRenderer(executable=executable))
+    app.state.runtime.printer = Lazy(lambda: printer)
     assert client.get("/leaflets/khai-sinh.pdf").status_code == 503
     assert client.get("/p/khai-sinh", follow_redirects=False).status_code == 302, "short links still work"
 
@@ -163,7 +167,7 @@ def test_invalid_leaflet_texts_are_logged_with_their_line_and_answered_503(
     bad = tmp_path / "outreach.yaml"
     text = OUTREACH_FILE.read_text(encoding="utf-8").replace("  fee: Lệ phí\n", "  fees: Lệ phí\n", 1)
     bad.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(outreach, "load_outreach", lambda _path: load_outreach(bad))
+    monkeypatch.setattr(runtime, "load_outreach", lambda _path: load_outreach(bad))
     assert client.get("/leaflets/khai-sinh.pdf").status_code == 503
     assert any(f"{bad}:" in message and "leaflet.fees" in message for message in caplog.messages)
     # Short links do not need the leaflet texts, so they keep working.

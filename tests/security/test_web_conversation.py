@@ -52,7 +52,7 @@ def test_another_page_cannot_read_or_write_the_conversation(kit: Kit) -> None:
     theirs = stranger.updates(0).json()["messages"]
     assert not any("42" in m["text"] for m in theirs)
     assert citizen.chat.token is not None
-    user_id = user_id_for(citizen.chat.token, kit.client.app.state.settings.secret_salt)  # type: ignore[attr-defined]
+    user_id = user_id_for(citizen.chat.token, kit.client.app.state.runtime.settings.secret_salt)  # type: ignore[attr-defined]
     assert kit.client.get("/api/chat/updates", headers={HEADER: user_id}).json()["messages"] == []
 
 
@@ -73,6 +73,6 @@ def test_user_ids_stay_out_of_the_logs(kit: Kit, caplog: pytest.LogCaptureFixtur
         chat.say(text="khai sinh")
         chat.updates(0)
     assert chat.token is not None
-    user_id = user_id_for(chat.token, kit.client.app.state.settings.secret_salt)  # type: ignore[attr-defined]
+    user_id = user_id_for(chat.token, kit.client.app.state.runtime.settings.secret_salt)  # type: ignore[attr-defined]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert user_id not in logged and chat.token not in logged
