@@ -30,10 +30,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.engine import Engine
-from bot.domain.engine_text import command_key
 from bot.domain.messages import Incoming, Reply
 from bot.domain.state import ConversationState
-from bot.domain.text import fold
+from bot.domain.text import command_key, fold
 from bot.errors import ContentInvalid, Problem
 from bot.loading import read_document, validate_model
 from bot.yamlsource import YamlDocument, YamlError

@@ -10,7 +10,7 @@ import pytest
 
 from bot.content import Content, load_content
 from bot.conversation_tests import Scripted, load_conversations, run
-from bot.domain.engine_text import command_key
+from bot.domain.text import command_key
 from bot.errors import ContentInvalid
 from tests.test_cli import motcua
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bot.domain.catalogue import Catalogue
 from bot.domain.engine_render import PICK_PREFIX, Offer
 from bot.domain.engine_run import ContentLoop, HandoffRequest, Runner, TurnLog
-from bot.domain.engine_text import command_key, names_a_person, split_message, with_unverified_note
+from bot.domain.engine_text import names_a_person, split_message, with_unverified_note
 from bot.domain.flows import (
     END,
     QUESTION_SLOT,
@@ -42,7 +42,7 @@ from bot.domain.messages import Incoming, IncomingKind, Reply
 from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
 from bot.domain.state import ConversationState, Frame, Position
-from bot.domain.text import clip
+from bot.domain.text import clip, command_key
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,17 @@
-"""Text chores of the engine: recognising typed commands and button words, cutting long messages, the
-once-per-answer note on unverified facts, and noticing an ID-card or phone number in what was typed.
-
-Citizens type "Quay lai", "quay lại!", "/menu" or "MENU": all must reach the same command. Matching is on
-the whole message after folding (case, diacritics, đ→d), with punctuation and a leading slash dropped,
-so a question that merely contains "quay lại" is still read as a question.
+"""Text chores of the engine: cutting long messages, the once-per-answer note on unverified facts, and
+noticing an ID-card or phone number in what was typed. Typed commands and button words are matched by
+`command_key` in bot/domain/text.py, which flow checks and reports share without loading the engine.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain.messages import Reply
 from bot.domain.privacy import CCCD_TOKEN, CMND_TOKEN, PHONE_TOKEN, mask_pii
-from bot.domain.text import fold
 
 MESSAGE_LIMIT = 2000  # Zalo's limit per text message; Telegram allows 4096
-
-_PUNCTUATION = re.compile(r"[^\w\s]+")
-_SPACES = re.compile(r"\s+")
-
-
-def command_key(text: str) -> str:
-    """The form typed words are compared in: folded, without punctuation or a leading slash."""
-    folded = fold(text).lstrip("/")
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

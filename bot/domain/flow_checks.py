@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bot.domain.catalogue import Catalogue
-from bot.domain.engine_text import command_key
 from bot.domain.flow_fields import FieldChecker, rendered_lengths
 from bot.domain.flow_graph import GraphChecker
 from bot.domain.flow_sites import condition_sites, template_sites
 from bot.domain.flow_topics import topic_issues
 from bot.domain.flows import END, BranchStep, Flows, HandoffStep, Issue, YamlPath
+from bot.domain.text import command_key
 
 
 def duplicates(flows: Flows) -> Iterator[Issue]:

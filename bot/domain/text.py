@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 MAX_INPUT_CHARS = 600
 
 _SPACES = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 _WORD = re.compile(r"[^\W_]+")
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -82,6 +83,16 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """NFC, casefold, strip diacritics (đ→d), collapse spaces. Idempotent: fold(fold(s)) == fold(s)."""
     return normalize(strip_marks(normalize(text)))
+
+
+def command_key(text: str) -> str:
+    """The form typed words are compared in: folded, without punctuation or a leading slash.
+
+    Citizens type "Quay lai", "quay lại!", "/menu" or "MENU": all must reach the same command. Matching is
+    on the whole message, so a question that merely contains "quay lại" is still read as a question.
+    """
+    folded = fold(text).lstrip("/")
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
 
 
 def words(text: str) -> list[str]:

@@ -12,9 +12,9 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from bot.domain.engine_text import command_key
 from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Button, Incoming, IncomingKind, Reply
+from bot.domain.text import command_key
 from bot.handoff.hours import OfficeClock
 
 WEB = "web"  # the web chat receives a person's replies by polling GET /api/chat/updates

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from bot.domain.engine_text import command_key
+from bot.domain.text import command_key
 from bot.report.flow_map import FlowMap
 from bot.report.funnel import FlowCount, funnels
 from bot.report.history import EventRecord, FeedbackRecord, History

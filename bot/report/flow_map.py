@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.engine_render import PICK_PREFIX
-from bot.domain.engine_text import command_key
 from bot.domain.flow_graph import exits
 from bot.domain.flows import END, WAITING, AskStep, Exit, Flows, PickStep, Step, WalkStep
+from bot.domain.text import command_key
 from bot.report.history import EventRecord
 
 Place = tuple[str, str]
