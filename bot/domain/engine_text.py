@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.domain.messages import Reply
+from bot.domain.messages import MESSAGE_LIMIT, Reply
 from bot.domain.privacy import CCCD_TOKEN, CMND_TOKEN, PHONE_TOKEN, mask_pii
-
-MESSAGE_LIMIT = 2000  # Zalo's limit per text message; Telegram allows 4096
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

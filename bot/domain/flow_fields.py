@@ -20,10 +20,10 @@ from pydantic import BaseModel
 
 from bot.domain import conditions, templates
 from bot.domain.catalogue import Catalogue, Procedure, procedure_field_paths
-from bot.domain.engine_text import MESSAGE_LIMIT
 from bot.domain.flow_schema import FieldType, describe, record_model, term_paths
 from bot.domain.flow_sites import Site, all_steps, saved_answers, template_sites
 from bot.domain.flows import BranchStep, Flows, Issue
+from bot.domain.messages import MESSAGE_LIMIT
 
 SEARCH_FIELDS = {
     "decision": FieldType("choice", True, ("match", "choose", "none")),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+MESSAGE_LIMIT = 2000  # Zalo's limit per text message; Telegram allows 4096
+
 
 class IncomingKind(StrEnum):
     TEXT = "text"

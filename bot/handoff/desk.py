@@ -29,9 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.content import Content
 from bot.domain.engine import Turn, TurnTrace
-from bot.domain.engine_text import MESSAGE_LIMIT
 from bot.domain.handoff_config import HandoffConfig
-from bot.domain.messages import Button, Incoming, IncomingKind, Reply
+from bot.domain.messages import MESSAGE_LIMIT, Button, Incoming, IncomingKind, Reply
 from bot.domain.state import ConversationState
 from bot.errors import ConfigError
 from bot.handoff import queue

@@ -6,9 +6,8 @@ import pytest
 
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.engine import Engine
-from bot.domain.engine_text import MESSAGE_LIMIT
 from bot.domain.flows import Flows
-from bot.domain.messages import Incoming
+from bot.domain.messages import MESSAGE_LIMIT, Incoming
 from bot.domain.state import MAX_STACK, ConversationState, Frame
 from bot.yamlsource import parse_yaml
 from tests.helpers import (

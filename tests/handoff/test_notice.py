@@ -3,8 +3,7 @@ that takes the buttons (so the way out stays on the last message)."""
 
 from __future__ import annotations
 
-from bot.domain.engine_text import MESSAGE_LIMIT
-from bot.domain.messages import Button, Link, Reply
+from bot.domain.messages import MESSAGE_LIMIT, Button, Link, Reply
 from bot.handoff.desk import _with_notice
 
 MENU = (Button("menu", "Về menu chính"),)

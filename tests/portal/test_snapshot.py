@@ -8,8 +8,8 @@ import pytest
 from bot.cli_portal import import_folder
 from bot.domain import templates
 from bot.domain.catalogue import Catalogue
-from bot.domain.engine_text import MESSAGE_LIMIT
 from bot.domain.flow_sites import template_sites
+from bot.domain.messages import MESSAGE_LIMIT
 from bot.flows_file import load_flows
 from bot.portal.page import PARSERS, ParseReport
 from bot.portal.records import captured_from_readme
