@@ -20,8 +20,8 @@ from fastapi.responses import JSONResponse, Response
 
 from api.routes.admin_content import invalid
 from bot.admin.form_fields import UnknownField
-from bot.admin.revisions import PublishConflict, UnknownRevision
 from bot.admin.users import UnknownAccount, UserError
+from bot.content import PublishConflict, UnknownRevision
 from bot.errors import ContentInvalid
 from bot.handoff.inbox import HandoffConflict, HandoffNotFound
 from bot.outreach.pdf import PdfUnavailable

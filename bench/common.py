@@ -30,9 +30,9 @@ RESULTS_FILE = ROOT / "bench" / "RESULTS.md"
 
 # The files whose version the search numbers describe (see Section.code)
 SEARCH_CODE = (
-    "bot/domain/search.py",
-    "bot/domain/search_index.py",
-    "bot/domain/search_score.py",
+    "bot/domain/search/procedures.py",
+    "bot/domain/search/index.py",
+    "bot/domain/search/score.py",
     "bot/domain/text.py",
     "bot/domain/lexicon.py",
     "lexicon.yaml",

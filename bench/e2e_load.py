@@ -31,8 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bench.e2e_server import ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_ID, ZALO_OA_SECRET
 from bench.engine_turns import press, script
-from bot.channels.zalo_render import render_reply
-from bot.content import Content
+from bot.channels.zalo.render import render_reply
+from bot.content.model import Content
 from bot.domain.messages import Incoming, IncomingKind
 from bot.domain.state import ConversationState
 from tests.fakes.zalo_server import FakeZalo, ZaloEvents

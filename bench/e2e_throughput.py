@@ -42,18 +42,18 @@ from bench.common import (
 from bench.e2e_load import Citizen, CitizenRun, FakePlatform, WebhookClient, converse, plan_conversations
 from bench.e2e_profile import SpyProfile
 from bench.e2e_server import ServerProcess, zalo_env
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from tests.support.postgres import pg_schema
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SERVICE_CODE = (
     "bot/service.py",
-    "bot/storage/sql.py",
-    "bot/storage/sql_queries.py",
-    "bot/storage/sql_tx.py",
-    "bot/channels/zalo.py",
+    "bot/storage/sql/store.py",
+    "bot/storage/sql/queries.py",
+    "bot/storage/sql/tx.py",
+    "bot/channels/zalo/channel.py",
     "api/routes/zalo.py",
-    "bot/domain/engine.py",
+    "bot/domain/engine/core.py",
 )
 
 

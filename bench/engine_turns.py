@@ -42,18 +42,18 @@ from bench.common import (
     publish,
     read_queries,
 )
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.messages import Incoming
 from bot.domain.state import ConversationState
 from bot.storage.base import ConversationKey
 from bot.storage.memory import MemoryStore
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 
 # The engine, what it renders and searches with, and the state it stores
 ENGINE_CODE = (
-    "bot/domain/engine.py",
-    "bot/domain/engine_run.py",
-    "bot/domain/search.py",
+    "bot/domain/engine/core.py",
+    "bot/domain/engine/run.py",
+    "bot/domain/search/procedures.py",
     "bot/domain/state.py",
     "flows.yaml",
 )

@@ -26,9 +26,9 @@ from bench.common import (
     command_line,
     publish,
 )
-from bot.domain.search import ProcedureIndex
-from bot.lexicon_file import load_lexicon
-from bot.loading import load_catalogue
+from bot.content.lexicon_file import load_lexicon
+from bot.content.loading import load_catalogue
+from bot.domain.search.procedures import ProcedureIndex
 from bot.portal import tier
 
 TIER_FILE = ROOT / "portal.json"
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command_line("bench.portal_tier", argv or []),
         [table],
         notes=[f"portal.json: {len(text.encode('utf-8')) / 2**20:.1f} MiB, {len(portal)} procedures"],
-        code=("portal.json", "bot/portal/tier.py", "bot/portal/derive.py", "bot/domain/search_index.py"),
+        code=("portal.json", "bot/portal/tier.py", "bot/portal/derive.py", "bot/domain/search/index.py"),
     )
     publish(section, None if args.no_save else RESULTS_FILE)
     return 0

@@ -43,12 +43,12 @@ from bench.common import (
     share,
     timings,
 )
+from bot.content.lexicon_file import load_lexicon
+from bot.content.loading import load_catalogue
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.lexicon import Lexicon
-from bot.domain.search import ProcedureIndex
+from bot.domain.search.procedures import ProcedureIndex
 from bot.domain.text import fold
-from bot.lexicon_file import load_lexicon
-from bot.loading import load_catalogue
 
 TOKEN = re.compile(r"(?u)\b\w+\b")  # keeps one-letter syllables ("y" in "y tế")
 DEPTH = 5  # candidates each engine returns

@@ -30,16 +30,16 @@ from bench.common import (
     read_queries,
     share,
 )
-from bot.content import load_content
-from bot.domain.search import ProcedureIndex
+from bot.content.model import load_content
+from bot.domain.search.procedures import ProcedureIndex
 
 LONG_QUERIES = ROOT / "tests" / "data" / "long_questions.tsv"
 PORTAL_QUERIES = ROOT / "tests" / "data" / "portal_questions.tsv"
 PORTAL_FILE = ROOT / "portal.json"
 CODE = (
-    "bot/domain/search.py",
-    "bot/domain/search_topics.py",
-    "bot/domain/search_prior.py",
+    "bot/domain/search/procedures.py",
+    "bot/domain/search/topics.py",
+    "bot/domain/search/prior.py",
     "bot/domain/question_parts.py",
     "lexicon.yaml",
     "flows.yaml",

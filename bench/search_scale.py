@@ -44,10 +44,10 @@ from bench.common import (
     timings,
 )
 from bench.search_peers import Bm25Engine, MotcuaEngine, SearchEngine
+from bot.content.lexicon_file import load_lexicon
+from bot.content.loading import load_catalogue
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon
-from bot.lexicon_file import load_lexicon
-from bot.loading import load_catalogue
 
 P99_TARGET_MS = 5.0
 PEER_FACTOR_TARGET = 10.0

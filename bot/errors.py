@@ -10,10 +10,10 @@
     │   └── ChannelRejected     the platform will never accept this message (outside window, blocked)
     ├── ConversationBusy        one conversation has too many messages waiting (HTTP 429)
     ├── ConditionError, TemplateError (also ValueError, so pydantic validators report them)  bot/domain
-    ├── YamlError               a YAML file cannot be read; .problem says where       bot/yamlsource.py
+    ├── YamlError               a YAML file cannot be read; .problem says where bot/content/yamlsource.py
     ├── UserError (ValueError)  an account request that cannot be done (HTTP 422)     bot/admin/users.py
     │   └── UnknownAccount      no such account, or it is disabled (HTTP 404)
-    ├── UnknownRevision (LookupError)  no content revision with this number           bot/admin/revisions.py
+    ├── UnknownRevision (LookupError)  no content revision with this number           bot/content/revisions.py
     ├── PublishConflict         the file changed since the editor's base revision (HTTP 409)
     ├── PatchError (ValueError) the form cannot edit this field in place              bot/admin/yaml_patch.py
     ├── UnknownField (ValueError)  the procedure model has no such field (HTTP 422)   bot/admin/form_fields.py

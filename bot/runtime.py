@@ -25,13 +25,15 @@ from typing import Generic, TypeVar
 import httpx
 
 from bot.admin import AdminContext, start_admin
-from bot.channels import messenger, telegram, zalo
+from bot.channels import telegram
 from bot.channels.base import ChannelStarter
+from bot.channels.messenger import channel as messenger
+from bot.channels.zalo import channel as zalo
 from bot.config import Settings
+from bot.content import load_outreach
 from bot.handoff.desk import WEB, HandoffDesk
 from bot.outreach.links import BotLinks
 from bot.outreach.printer import OutreachPrinter
-from bot.outreach_file import load_outreach
 from bot.rate_limits import WebBudgets
 from bot.report.texts import REPORT_FILE, ReportTexts, load_report_texts
 from bot.service import ChatService

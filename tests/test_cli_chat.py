@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.cli_chat import Style, chat_interactive, parse_jsonl_line, render, wrap_paragraph
+from bot.cli.chat import Style, chat_interactive, parse_jsonl_line, render, wrap_paragraph
 from bot.config import Settings
 from bot.domain.messages import Button, IncomingKind, Link, Reply
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, load_content
-from bot.conversation_tests import Scripted, load_conversations, run
+from bot.cli.conversation_tests import Scripted, load_conversations, run
+from bot.content.model import Content, load_content
 from bot.domain.text import command_key
 from bot.errors import ContentInvalid
 from tests.test_cli import motcua

@@ -19,7 +19,7 @@ from bot.delivery import Delivery, backoff_seconds
 from bot.errors import ChannelError, ChannelRateLimited, ChannelRejected
 from bot.storage.base import ConversationKey, OutboxItem, utcnow
 from bot.storage.memory import MemoryStore
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 
 A = ConversationKey("zalo", "a")
 B = ConversationKey("zalo", "b")

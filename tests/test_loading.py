@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.loading import load_catalogue, load_catalogue_texts
 from bot.errors import ContentInvalid
-from bot.loading import load_catalogue, load_catalogue_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "procedures" / "khai-sinh.yaml").read_text(encoding="utf-8")

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from bot.admin.audit import SYSTEM
-from bot.admin.content_manager import INITIAL_COMMENT
-from bot.admin.content_set import procedure_path
-from bot.admin.disk import settings_files
-from bot.admin.revisions import Revisions
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import load_settings
-from bot.published import published_files
-from bot.storage.sql import SqlStore
+from bot.content.content_set import procedure_path
+from bot.content.disk import settings_files
+from bot.content.manager import INITIAL_COMMENT
+from bot.content.published import published_files
+from bot.content.revisions import Revisions
+from bot.storage.audit import SYSTEM
+from bot.storage.sql.store import SqlStore
 
 HO_CHIEU = procedure_path("ho-chieu")
 QUESTION = "xin sổ thông hành"  # the old word for a passport, which the shipped files do not know

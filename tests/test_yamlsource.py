@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.yamlsource import MAX_FILE_BYTES, YamlError, parse_yaml
+from bot.content.yamlsource import MAX_FILE_BYTES, YamlError, parse_yaml
 
 
 def test_lines_are_kept_for_every_value() -> None:

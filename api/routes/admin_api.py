@@ -40,14 +40,13 @@ from api.routes.admin_content import (
     with_file,
 )
 from bot.admin.catalogue_views import STALE_DAYS, list_procedures, portal_differences, stale_procedures
-from bot.admin.content_set import FLOWS, is_content_path, procedure_path, sha_of
 from bot.admin.diffing import files_diff
 from bot.admin.preview import run_turn
 from bot.admin.problems_vi import problems_json
-from bot.admin.revisions import UnknownRevision
 from bot.admin.unanswered import add_topic_phrasing
 from bot.admin.unanswered import unanswered as unanswered_questions
 from bot.admin.yaml_patch import PatchError, add_list_item, set_fields
+from bot.content import FLOWS, UnknownRevision, is_content_path, procedure_path, sha_of
 from bot.domain.messages import Incoming
 from bot.domain.text import fold
 

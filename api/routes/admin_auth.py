@@ -36,8 +36,9 @@ from api.admin_deps import (
     VolunteerUser,
 )
 from api.limits import BIGINT_MAX, RowId
-from bot.admin import audit, users
+from bot.admin import users
 from bot.admin.auth import SESSION_TTL, CredentialKind, csrf_for, log_in, log_out
+from bot.storage import audit
 
 router = APIRouter(tags=["admin"])
 

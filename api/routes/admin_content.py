@@ -8,13 +8,11 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 
-from bot.admin.content_set import Files, normalise_text
 from bot.admin.context import AdminContext
 from bot.admin.problems_vi import problems_json
-from bot.content import Content
+from bot.content import MAX_FILE_BYTES, Content, Files, normalise_text
 from bot.errors import Problem
 from bot.storage.base import utcnow
-from bot.yamlsource import MAX_FILE_BYTES
 
 MAX_YAML = MAX_FILE_BYTES
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # no daylight saving time

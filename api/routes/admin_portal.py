@@ -15,9 +15,8 @@ from fastapi import APIRouter, HTTPException
 
 from api.admin_deps import AdminDep, OfficialUser, VolunteerUser
 from api.routes.admin_content import served
-from bot.admin.content_set import procedure_path
 from bot.admin.portal_adopt import adopted_id, adoption_draft
-from bot.content import Content
+from bot.content import Content, procedure_path
 from bot.domain.catalogue import Procedure
 
 router = APIRouter(tags=["admin"])

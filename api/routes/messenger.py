@@ -21,8 +21,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import ServiceDep, SettingsDep
 from api.limits import read_within
-from bot.channels.messenger import WEBHOOK_PATH, webhook_for
-from bot.channels.messenger_signature import HEADER
+from bot.channels.messenger import HEADER, WEBHOOK_PATH, webhook_for
 
 router = APIRouter(tags=["messenger"])
 log = logging.getLogger("motcua.messenger")

@@ -1,6 +1,6 @@
 """POST /webhooks/zalo: Zalo OA events arrive here.
 
-The route only checks and hands on (bot/channels/zalo_webhook.py decides): an unsigned or wrongly signed
+The route only checks and hands on (bot/channels/zalo/webhook.py decides): an unsigned or wrongly signed
 request gets 401, malformed JSON 400, an oversized body 413 — and none of them touches storage. A
 verified event the bot acts on is accepted into the service's inbox (deduplicated on Zalo's msg_id) and
 answered 200 at once; the reply is sent in the background. Ignored events (the OA's own echoes,
@@ -16,8 +16,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ServiceDep, SettingsDep
 from api.limits import read_within
-from bot.channels.zalo import now_ms, webhook_for
-from bot.channels.zalo_signature import HEADER
+from bot.channels.zalo import HEADER, now_ms, webhook_for
 
 router = APIRouter(tags=["zalo"])
 log = logging.getLogger("motcua.zalo")

@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.admin.context import AdminContext
-from bot.admin.disk import settings_files
 from bot.config import Settings
+from bot.content import settings_files
 from bot.service import ChatService
 from bot.storage.sql import SqlStore
 

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.admin.audit import Actor, record
+from bot.storage.audit import Actor, record
 from bot.storage.base import utcnow
-from bot.storage.sql_units import Units
+from bot.storage.sql import Units
 from bot.storage.tables_admin import AdminCredential, AdminUser
 
 LOGIN_LINK_TTL = dt.timedelta(hours=72)

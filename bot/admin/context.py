@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin.content_manager import ContentManager
 from bot.admin.preview import PreviewCache
-from bot.admin.revisions import Revisions
 from bot.config import Settings
+from bot.content import ContentManager, Revisions
 from bot.service import ChatService
-from bot.storage.sql_units import Units
+from bot.storage.sql import Units
 
 
 @dataclass

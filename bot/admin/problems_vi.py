@@ -24,7 +24,8 @@ GROUP = "Phải là một nhóm thông tin: các dòng con thụt vào bên dư�
 DATE = "Phải là ngày viết dạng năm-tháng-ngày, ví dụ 2025-07-01."
 NUMBER = "Phải là một số (ví dụ 15 hoặc 7.5)."
 
-# code -> Vietnamese, with the problem's params as {name}. pydantic's own codes first (bot.loading keeps
+# code -> Vietnamese, with the problem's params as {name}. pydantic's own codes first
+# (bot.content.loading keeps
 # pydantic's `type` and `ctx`), then the ones our validators and loaders give.
 _VI: dict[str, str] = {
     # shape (pydantic)
@@ -57,7 +58,7 @@ _VI: dict[str, str] = {
     "level_2_online": "Mức 2 nghĩa là chưa nộp trực tuyến được, nhưng channels.online đang ghi true.",
     "level_needs_online": "Mức {n} là nộp trực tuyến được, nên cần ghi channels.online: true.",
     "online_needs_steps": "Thủ tục nộp trực tuyến được cần có các bước nộp trực tuyến (online_steps).",
-    # between procedures (bot.loading, bot.admin.content_set)
+    # between procedures (bot.content.loading, bot.content.content_set)
     "no_such_procedure": "Không có thủ tục nào mang mã tệp “{id}”.",
     "related_to_itself": "Một thủ tục không thể là thủ tục liên quan của chính nó.",
     "code_used_twice": "Mã {code} đã được dùng cho thủ tục “{id}”.",
@@ -67,7 +68,7 @@ _VI: dict[str, str] = {
     "not_content_file": "Không phải tệp nội dung: chỉ dùng procedures/<mã>.yaml, flows.yaml, lexicon.yaml "
     "hoặc outreach.yaml.",
     "file_missing": "Thiếu tệp này.",
-    # reading the YAML (bot.yamlsource, the file readers)
+    # reading the YAML (bot.content.yamlsource, the file readers)
     "yaml_key_not_plain": "Tên trường phải là một từ đơn giản.",
     "yaml_merge_key": "Không được dùng “<<”.",
     "yaml_key_twice": "Trường “{key}” xuất hiện hai lần; chỉ giữ một.",
@@ -99,7 +100,7 @@ SPECIAL = frozenset({"literal_error", "enum", "string_pattern_mismatch", "yaml_s
 
 # Problems without a code yet: (pattern of the English message, Vietnamese with its named groups).
 _MESSAGES: tuple[tuple[str, str], ...] = (
-    # the leaflet and report words (bot.outreach_file, bot.report.texts)
+    # the leaflet and report words (bot.content.outreach_file, bot.report.texts)
     (r"has an unmatched brace.*", "Có dấu ngoặc nhọn thừa hoặc thiếu: chỗ điền dữ liệu viết dạng {{tên}}."),
     (
         r"unknown placeholder (?P<x>\{[^}]*\}) \(allowed here: (?P<y>.*)\)",

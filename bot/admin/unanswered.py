@@ -20,17 +20,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.admin.content_set import FLOWS
 from bot.admin.yaml_patch import add_list_item
-from bot.domain.engine_render import PICK_PREFIX
-from bot.domain.flow_topics import phrasing_key
+from bot.content import FLOWS, parse_yaml
+from bot.domain.engine import PICK_PREFIX
+from bot.domain.flows import phrasing_key
 from bot.domain.privacy import mask_pii
 from bot.domain.search import ProcedureIndex
 from bot.domain.text import fold
 from bot.storage.base import utcnow
-from bot.storage.sql_units import Units
+from bot.storage.sql import Units
 from bot.storage.tables import Event
-from bot.yamlsource import parse_yaml
 
 WINDOW = dt.timedelta(days=90)
 ABANDON_AFTER = dt.timedelta(minutes=30)

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from sqlalchemy import func, insert, select, update
 
-from bot.admin.audit import Actor, record
 from bot.admin.auth import LOGIN_LINK_TTL, Account, CredentialKind, Role, add_credential
 from bot.errors import MotcuaError
+from bot.storage.audit import Actor, record
 from bot.storage.base import utcnow
-from bot.storage.sql_units import Units
+from bot.storage.sql import Units
 from bot.storage.tables_admin import AdminCredential, AdminUser
 
 MAX_NAME = 200

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.admin.content_set import FLOWS
-from bot.admin.revisions import Revisions
 from bot.admin.users import UserError
+from bot.content import FLOWS, Revisions, YamlError, parse_yaml
 from bot.handoff.inbox import same_ward
-from bot.storage.sql_units import Units
-from bot.yamlsource import YamlError, parse_yaml
+from bot.storage.sql import Units
 
 
 async def known_wards(units: Units, flows_file: Path) -> list[str]:

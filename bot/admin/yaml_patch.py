@@ -17,9 +17,9 @@ import yaml
 
 from bot.admin.form_fields import Scalar, coerce, expected, leaf_type, model_at, parse_path
 from bot.admin.yaml_render import BLOCK_STYLES, render
+from bot.content import YamlError, parse_yaml
 from bot.domain.flows import YamlPath
 from bot.errors import MotcuaError
-from bot.yamlsource import YamlError, parse_yaml
 
 # libyaml when installed (several times faster); its marks count characters, as Python's do.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -257,7 +257,7 @@ class _Doc:
 
 
 def _value_at(text: str, path: YamlPath, field: str) -> Any:
-    """The value at `path` as the loader reads it (the same safe constructor as bot.yamlsource)."""
+    """The value at `path` as the loader reads it (the same safe constructor as bot.content.yamlsource)."""
     try:
         data: Any = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as err:

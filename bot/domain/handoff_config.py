@@ -1,7 +1,7 @@
 """The `handoff:` section of flows.yaml: who receives a conversation a citizen hands to a person, when
 the office is open, and every sentence the bot says around a handoff.
 
-The flow language only marks *where* a conversation goes to a person (a `handoff` step, see flows.py);
+The flow language only marks *where* a conversation goes to a person (a `handoff` step, see flows/model.py);
 this section holds what is the same for the whole site:
 
     ward        the queue (ward, commune, agency) that receives handoffs, matched against the `ward` of

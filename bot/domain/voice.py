@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.flows import Issue, YamlPath
+from bot.domain.flows.model import Issue, YamlPath
 
 VOICE_KEY = "voice"
 _PLACEHOLDER = re.compile(r"\{voice\.([^{}]*)\}")

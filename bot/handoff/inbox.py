@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.admin.audit import Actor, record
 from bot.content import Content
 from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Reply
@@ -30,6 +29,7 @@ from bot.errors import MotcuaError
 from bot.handoff import queue
 from bot.handoff.queue import CLOSED, OPEN, HandoffRow, Line
 from bot.handoff.wording import WEB, person_reply, rating_question
+from bot.storage.audit import Actor, record
 from bot.storage.base import ConversationKey, ConversationTx
 from bot.storage.sql import SqlStore
 from bot.storage.tables import Outbox

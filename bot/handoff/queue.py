@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.engine_run import HandoffRequest
+from bot.domain.engine import HandoffRequest
 from bot.domain.privacy import mask_pii
 from bot.errors import StorageError
 from bot.storage.base import ConversationKey

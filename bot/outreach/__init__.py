@@ -1,6 +1,6 @@
 """Printed outreach: A5 leaflets and A4 posters whose QR codes open the bot at one procedure.
 
-texts.py     the words (outreach.yaml, loaded by bot/outreach_file.py) and their placeholders
+texts.py     the words (outreach.yaml, loaded by bot/content/outreach_file.py) and their placeholders
 links.py     which links may be printed, from Settings (never a link that cannot work)
 qr.py        QR codes as inline vector SVG
 render.py    a tiny HTML template filler that escapes every value it is given

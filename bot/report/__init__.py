@@ -7,7 +7,7 @@
     tables.py    `Figures` -> labelled tables (table.py), the one source of every number in CSV and HTML;
                  labels.py names ids after report.yaml (texts.py), the catalogue and flows.yaml
     charts.py    PNG charts (matplotlib, Agg); html.py the self-contained page; csv_out.py the CSV files
-    build.py     all of it in order, for `motcua report` (bot/cli_report.py) and /admin/report
+    build.py     all of it in order, for `motcua report` (bot/cli/report.py) and /admin/report
 
 Every word of the report lives in report.yaml; the Python here holds no Vietnamese.
 """

@@ -2,7 +2,7 @@
 
 The event log records where a conversation waits after each turn, and what the citizen did (the pressed
 button's id, or the masked typed text). From the step waited at and that input, the map follows the steps
-that do not wait — the same exits `bot.domain.flow_graph` validates — to the places where the citizen can
+that do not wait — the same exits `bot.domain.flows.graph` validates — to the places where the citizen can
 wait next, noting on each path whether the flow ended (`end`, or past its last step) or handed over to
 another flow by a `goto`. The place the next event shows picks the path actually taken. Typed text is
 read in the engine's order: a command, a button's words, the step's own text answer, a new question.
@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.engine_render import PICK_PREFIX
-from bot.domain.flow_graph import exits
-from bot.domain.flows import END, WAITING, AskStep, Exit, Flows, PickStep, Step, WalkStep
+from bot.domain.engine import PICK_PREFIX
+from bot.domain.flows import END, WAITING, AskStep, Exit, Flows, PickStep, Step, WalkStep, exits
 from bot.domain.text import command_key
 from bot.report.history import EventRecord
 
 Place = tuple[str, str]
-WALK_NEXT, WALK_STUCK = WalkStep.own_buttons  # the walk's own button names on the wire (engine_render)
+WALK_NEXT, WALK_STUCK = WalkStep.own_buttons  # the walk's own button names on the wire (engine/render.py)
 
 
 @dataclass(frozen=True, slots=True)

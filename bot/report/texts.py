@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.config import CHECKOUT
-from bot.loading import load_model
+from bot.content import load_model
 
 REPORT_FILE = CHECKOUT / "report.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

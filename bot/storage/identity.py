@@ -24,7 +24,7 @@ from sqlalchemy import inspect
 from bot.errors import ConfigError, StorageError
 from bot.storage.base import utcnow
 from bot.storage.database import async_url, is_sqlite_memory
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 
 log = logging.getLogger("motcua.storage")
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.config import Settings
 from bot.storage.base import utcnow
 from bot.storage.records import mask_json
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Event, Feedback, Inbox, Outbox
 
 log = logging.getLogger("motcua.retention")

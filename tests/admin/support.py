@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from api.admin_deps import CSRF_COOKIE, CSRF_HEADER
 from api.main import create_app
 from bot.admin import users
-from bot.admin.audit import SYSTEM
 from bot.admin.context import AdminContext
 from bot.config import Settings
+from bot.storage.audit import SYSTEM
 
 
 def admin_app(settings: Settings, poll_seconds: float = 0.2) -> FastAPI:

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.admin_deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from bot.admin import users
-from bot.admin.audit import SYSTEM
+from bot.storage.audit import SYSTEM
 from tests.admin.conftest import AdminKit
 from tests.admin.support import add_staff, context, run, sign_in, spend_link
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.admin.revisions import Revisions
-from bot.cli_admin import ADMIN_COMMANDS, add_admin_commands, run_admin
+from bot.cli.admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.config import CHECKOUT, Settings, load_settings
-from bot.storage.sql import SqlStore
+from bot.content.revisions import Revisions
+from bot.storage.sql.store import SqlStore
 from tests.admin.support import admin_app, spend_link
 
 BASE = "https://motcua.example.vn"

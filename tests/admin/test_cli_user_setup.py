@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli_serve import address_mismatch
+from bot.cli.serve import address_mismatch
 from bot.config import Settings, load_settings
 from tests.admin.test_cli_admin import BASE, motcua
 

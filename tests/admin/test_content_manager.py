@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.admin.audit import SYSTEM
-from bot.admin.content_manager import ContentManager
-from bot.admin.content_set import ContentChecker, procedure_path
-from bot.admin.disk import settings_files
-from bot.admin.revisions import Revisions
 from bot.config import load_settings
+from bot.content.content_set import ContentChecker, procedure_path
+from bot.content.disk import settings_files
+from bot.content.manager import ContentManager
+from bot.content.revisions import Revisions
 from bot.domain.messages import Incoming
 from bot.service import ChatService
-from bot.storage.sql import SqlStore
+from bot.storage.audit import SYSTEM
+from bot.storage.sql.store import SqlStore
 
 FILES = settings_files(load_settings())
 HO_CHIEU = procedure_path("ho-chieu")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from bot.admin.disk_sync import changed_on_disk
 from bot.config import load_settings
+from bot.content.disk_sync import changed_on_disk
 from tests.admin.support import admin_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_invalid_files_on_disk_are_not_published(tmp_path: Path, sqlite_url: str
     tam_tru = paths["procedures"] / "tam-tru.yaml"
     tam_tru.write_text(tam_tru.read_text(encoding="utf-8").replace("level:", "levle:", 1), encoding="utf-8")
     # The app refuses invalid files at start-up (load_content), so check the sync itself keeps serving.
-    from bot.admin.disk import settings_files
+    from bot.content.disk import settings_files
     from bot.errors import ContentInvalid
 
     try:

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from bot.admin import users
-from bot.admin.audit import SYSTEM
 from bot.config import CHECKOUT
-from bot.storage.sql import SqlStore
+from bot.storage.audit import SYSTEM
+from bot.storage.sql.store import SqlStore
 from tests.support.server import free_port
 
 PICKUP_SECONDS = 10.0  # polling every 2 s, plus loading the revision

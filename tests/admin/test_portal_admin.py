@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from bot.cli_portal import import_folder
+from bot.cli.portal import import_folder
 from bot.config import load_settings
 from tests.admin.conftest import AdminKit, admin_kit
 from tests.portal.support import FIXTURES

@@ -2,7 +2,8 @@
 
 The codes are collected from the source (an ast walk), so a new `PydanticCustomError("…")`,
 `Problem.of(…, "code", …)` or `_Refused(line, "code", …)` without a translation fails here, not on an
-official's page. pydantic's own codes are collected from `bot.loading._PLAIN` plus the ones whose values
+official's page. pydantic's own codes are collected from `bot.content.loading._PLAIN` plus the ones
+whose values
 the Vietnamese repeats.
 """
 
@@ -15,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.admin import problems_vi
-from bot.loading import _PLAIN
+from bot.content.loading import _PLAIN
 
 ROOT = Path(__file__).resolve().parents[2]
-# pydantic's codes that bot.loading passes through with their ctx, and the ctx names each gives.
+# pydantic's codes that bot.content.loading passes through with their ctx, and the ctx names each gives.
 PYDANTIC: dict[str, set[str]] = {
     "greater_than_equal": {"ge"},
     "less_than_equal": {"le"},

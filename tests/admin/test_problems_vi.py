@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.admin.content_set import ContentChecker, procedure_path
-from bot.admin.disk import settings_files
 from bot.admin.problems_vi import problem_json, say, vietnamese
 from bot.config import load_settings
+from bot.content.content_set import ContentChecker, procedure_path
+from bot.content.disk import settings_files
 from bot.errors import Problem
 
 FILES = settings_files(load_settings())

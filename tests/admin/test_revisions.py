@@ -8,14 +8,14 @@ from collections.abc import AsyncIterator
 import pytest
 import sqlalchemy as sa
 
-from bot.admin.audit import SYSTEM, Actor
-from bot.admin.content_set import procedure_path
 from bot.admin.diffing import files_diff
-from bot.admin.disk import settings_files
-from bot.admin.revisions import PublishConflict, Revisions, UnknownRevision
 from bot.config import load_settings
+from bot.content.content_set import procedure_path
+from bot.content.disk import settings_files
+from bot.content.revisions import PublishConflict, Revisions, UnknownRevision
 from bot.errors import ContentInvalid
-from bot.storage.sql import SqlStore
+from bot.storage.audit import SYSTEM, Actor
+from bot.storage.sql.store import SqlStore
 
 FILES = settings_files(load_settings())
 KHAI_SINH = procedure_path("khai-sinh")

@@ -1,5 +1,5 @@
 """Staff accounts for the browser tests, made the way an administrator makes them: `motcua user add`
-(A1's bot/cli_admin.py), whose one-time login link the test then opens in the browser."""
+(A1's bot/cli/admin.py), whose one-time login link the test then opens in the browser."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
 from urllib.parse import urlsplit
 
-from bot.cli_admin import add_admin_commands, run_admin
+from bot.cli.admin import add_admin_commands, run_admin
 from bot.config import Settings
 
 LINK = re.compile(r"https?://\S+/admin/login\?token=[A-Za-z0-9_\-]+")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from bot.cli_portal import import_folder
+from bot.cli.portal import import_folder
 from bot.config import Settings
 from tests.admin_web import wiring
 from tests.admin_web.browser import MARKS, Site, shot, signed_in

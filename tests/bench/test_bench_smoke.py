@@ -24,9 +24,9 @@ from bench.common import (
     publish,
     read_queries,
 )
+from bot.content.loading import load_catalogue
 from bot.domain.catalogue import Catalogue
 from bot.domain.text import fold
-from bot.loading import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -236,12 +236,12 @@ def test_engine_turns_drives_conversations_and_measures_storage(results: Path) -
     assert engine_turns.main(["--conversations", "20", "--profile", "--results", str(results)]) == 0
     text = results.read_text(encoding="utf-8")
     assert "Engine turns and stored conversations: 20 conversations" in text
-    assert "| handle (engine.py:" in text  # the profile reaches into the engine
+    assert "| handle (engine/core.py:" in text  # the profile reaches into the engine
 
 
 def test_engine_turns_tables_are_consistent() -> None:
     from bench.engine_turns import run
-    from bot.content import load_content
+    from bot.content.model import load_content
 
     content = load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml")
     questions = [q.query for q in read_queries(TUNING_QUERIES)[:20]]

@@ -12,7 +12,7 @@ import pytest
 from bench.common import LEXICON_FILE, PORTAL_FILE, PROCEDURES_DIR, ROOT, Table
 from bench.e2e_profile import fold
 from bench.e2e_throughput import PG_DEFAULT, SETUPS, run
-from bot.content import load_content
+from bot.content.model import load_content
 
 pytestmark = pytest.mark.e2e
 

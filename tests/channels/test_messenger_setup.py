@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.channels.messenger_events import GET_STARTED
-from bot.cli import main
+from bot.channels.messenger.events import GET_STARTED
+from bot.cli.main import main
 from bot.config import CHECKOUT
-from bot.flows_file import load_flows
+from bot.content.flows_file import load_flows
 from tests.fakes.messenger_server import FakeMessenger
 
 PAGE_TOKEN = "setup-page-token"

@@ -14,11 +14,11 @@ import pytest
 from fastapi import FastAPI
 
 from api.routes.messenger import router
-from bot.channels.messenger_events import GET_STARTED, events, to_inbound
-from bot.channels.messenger_render import render_reply
-from bot.channels.messenger_sender import MessengerSender
-from bot.channels.messenger_signature import sign, signature_matches
-from bot.channels.messenger_webhook import MAX_BODY_BYTES, MessengerWebhook
+from bot.channels.messenger.events import GET_STARTED, events, to_inbound
+from bot.channels.messenger.render import render_reply
+from bot.channels.messenger.sender import MessengerSender
+from bot.channels.messenger.signature import sign, signature_matches
+from bot.channels.messenger.webhook import MAX_BODY_BYTES, MessengerWebhook
 from bot.config import load_settings
 from bot.domain.messages import Button, Incoming, Link, Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected, ConfigError

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.channels.telegram_mapping import CHANNEL, ParsedUpdate, map_update
+from bot.channels.telegram.mapping import CHANNEL, ParsedUpdate, map_update
 from bot.domain.messages import Incoming, IncomingKind
 from tests.fakes.telegram_server import PHOTO, STICKER, VOICE, button_update, message_update
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.telegram_render import MAX_TEXT_UTF16, render_reply, split_text, utf16_len
+from bot.channels.telegram.render import MAX_TEXT_UTF16, render_reply, split_text, utf16_len
 from bot.domain.messages import Button, Link, Reply
 from bot.errors import ChannelRejected
 

@@ -13,7 +13,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram.sender import TelegramSender
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected
 
 TOKEN = "123456:MOCK-token-not-real"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo_events import button_id, to_inbound
+from bot.channels.zalo.events import button_id, to_inbound
 from bot.domain.messages import Incoming, IncomingKind
 from tests.fakes.zalo_server import ZaloEvents
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from bot.channels.zalo import ZaloSender
-from bot.channels.zalo_tokens import SECRET_NAME, ZaloTokens
+from bot.channels.zalo.channel import ZaloSender
+from bot.channels.zalo.tokens import SECRET_NAME, ZaloTokens
 from bot.domain.messages import Button, Reply
 from bot.errors import ChannelError, ChannelRateLimited, ChannelRejected
 from tests.fakes import MemorySecrets

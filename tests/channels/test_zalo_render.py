@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo_render import MAX_TEXT, render_reply, short_title, split_text, text_units
+from bot.channels.zalo.render import MAX_TEXT, render_reply, short_title, split_text, text_units
 from bot.domain.messages import Button, Link, Reply
 from tests.fakes.zalo_server import message_problem
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from api.routes.zalo import router
 from bot.channels.base import InboundMessage
-from bot.channels.zalo_signature import HEADER
+from bot.channels.zalo.signature import HEADER
 from bot.config import Settings, load_settings
 from bot.domain.messages import Incoming
 from bot.runtime import Runtime

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from bot.channels.zalo import ZaloSender, classify
-from bot.channels.zalo_tokens import SECRET_NAME, ZaloTokens
+from bot.channels.zalo.channel import ZaloSender, classify
+from bot.channels.zalo.tokens import SECRET_NAME, ZaloTokens
 from bot.domain.messages import Button, Reply
 from bot.errors import ChannelAuthError, ChannelError, ChannelRateLimited, ChannelRejected
 from tests.fakes import MemorySecrets, ZaloMock

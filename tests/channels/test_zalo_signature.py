@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.channels.zalo_signature import expected_mac, sign, signature_matches
+from bot.channels.zalo.signature import expected_mac, sign, signature_matches
 
 APP_ID = "2553928453557884079"
 SECRET = "oa-secret-key"

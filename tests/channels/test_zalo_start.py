@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.channels.zalo import ZaloSender, start_channel, webhook_for
-from bot.channels.zalo_tokens import SECRET_NAME
+from bot.channels.zalo.channel import ZaloSender, start_channel, webhook_for
+from bot.channels.zalo.tokens import SECRET_NAME
 from bot.config import Settings, load_settings
 from tests.fakes import MemorySecrets, ZaloMock
 

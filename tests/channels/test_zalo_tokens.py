@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
-from bot.channels.zalo_tokens import SECRET_NAME, ZaloTokens
+from bot.channels.zalo.tokens import SECRET_NAME, ZaloTokens
 from bot.errors import ChannelAuthError, ChannelError
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from tests.fakes import MemorySecrets, ZaloMock
 
 T0 = 1_780_000_000.0

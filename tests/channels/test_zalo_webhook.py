@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.channels.zalo_signature import HEADER, sign
-from bot.channels.zalo_webhook import ZaloWebhook
+from bot.channels.zalo.signature import HEADER, sign
+from bot.channels.zalo.webhook import ZaloWebhook
 from bot.domain.messages import Incoming
 from tests.fakes.zalo_server import ZaloEvents
 

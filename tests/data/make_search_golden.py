@@ -21,11 +21,11 @@ from typing import Any
 
 from bench.catalogue_gen import generate, generated_queries
 from bench.common import read_queries
+from bot.content.lexicon_file import load_lexicon
+from bot.content.loading import load_catalogue
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.lexicon import Lexicon
-from bot.domain.search import ProcedureIndex
-from bot.lexicon_file import load_lexicon
-from bot.loading import load_catalogue
+from bot.domain.search.procedures import ProcedureIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "search_golden.json"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.catalogue import Catalogue
-from bot.domain.flows import Flows
+from bot.domain.flows.model import Flows
 from tests.helpers import Chat
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content.yamlsource import parse_yaml
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.domain.engine import Engine
-from bot.domain.flows import Flows
+from bot.domain.engine.core import Engine
+from bot.domain.flows.model import Flows
 from bot.domain.messages import MESSAGE_LIMIT, Incoming
 from bot.domain.state import MAX_STACK, ConversationState, Frame
-from bot.yamlsource import parse_yaml
 from tests.helpers import (
     BASE_FLOWS,
     FLOWS_HEADER,

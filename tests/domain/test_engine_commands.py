@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.content import Content
-from bot.domain.flows import Flows
+from bot.content.model import Content
+from bot.domain.flows.model import Flows
 from bot.domain.messages import Incoming
 from bot.domain.state import ConversationState
 from bot.domain.text import strip_marks

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.catalogue import Procedure
-from bot.domain.engine_render import wording_of
-from bot.domain.flows import AskStep, Flows, PickStep, SayStep, WalkStep
+from bot.domain.engine.render import wording_of
+from bot.domain.flows.model import AskStep, Flows, PickStep, SayStep, WalkStep
 from bot.domain.templates import Facts, parse, render
 from tests.helpers import Chat
 

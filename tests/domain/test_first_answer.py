@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.catalogue import Procedure
-from bot.domain.flows import AskStep
+from bot.domain.flows.model import AskStep
 from tests.helpers import Chat
 
 MAX_MESSAGES = 2

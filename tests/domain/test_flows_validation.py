@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.flows_file import check_flows_text, load_flows
 from bot.errors import ContentInvalid, Problem
-from bot.flows_file import check_flows_text, load_flows
 from tests.helpers import BASE_FLOWS, FLOWS_HEADER, flows_text, line_of, make_catalogue, make_procedure
 
 FILE = "flows.yaml"

@@ -4,7 +4,7 @@ the population database), and the postal flow does not teach how to choose posta
 
 from __future__ import annotations
 
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.catalogue import Procedure
 from tests.domain.test_engine_flows import text_of
 from tests.helpers import Chat

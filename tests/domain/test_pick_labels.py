@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.pick_labels import LABEL, pick_labels
 from bot.portal.fields import clip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import Content
+from bot.content.model import Content
 from tests.helpers import Chat
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.lexicon_file import load_lexicon
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.lexicon import Lexicon, Reader
-from bot.domain.search import Match, ProcedureIndex, SearchResult
+from bot.domain.search.procedures import Match, ProcedureIndex, SearchResult
 from bot.errors import ContentInvalid
-from bot.lexicon_file import load_lexicon
 
 
 def procedure(

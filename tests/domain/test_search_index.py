@@ -8,8 +8,8 @@ import pytest
 
 from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.lexicon import Lexicon, Reader
-from bot.domain.search_index import ALIAS, NAME, SUMMARY, Index, build_index
-from bot.domain.search_score import Term, candidates
+from bot.domain.search.index import ALIAS, NAME, SUMMARY, Index, build_index
+from bot.domain.search.score import Term, candidates
 from tests.helpers import make_procedure
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.catalogue import AgencyLevel
-from bot.domain.search_prior import prior
+from bot.domain.search.prior import prior
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import load_content
-from bot.domain.search import ProcedureIndex
-from bot.loading import load_catalogue
+from bot.content.loading import load_catalogue
+from bot.content.model import load_content
+from bot.domain.search.procedures import ProcedureIndex
 
 ROOT = Path(__file__).parents[2]
 TUNING = ROOT / "tests" / "data" / "search_queries.tsv"

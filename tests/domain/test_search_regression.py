@@ -15,7 +15,7 @@ import pytest
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon
-from bot.domain.search import ProcedureIndex
+from bot.domain.search.procedures import ProcedureIndex
 from tests.data.make_search_golden import (
     GOLDEN,
     answer,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import Content
-from bot.domain.flows import Flows
+from bot.content.model import Content
+from bot.domain.flows.model import Flows
 from bot.domain.lexicon import Lexicon
-from bot.domain.search import ProcedureIndex
-from bot.domain.search_topics import TopicSpec
+from bot.domain.search.procedures import ProcedureIndex
+from bot.domain.search.topics import TopicSpec
 from tests.helpers import Chat, make_catalogue, make_procedure
 
 

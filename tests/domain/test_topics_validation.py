@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.content.flows_file import check_flows_text
 from bot.errors import Problem
-from bot.flows_file import check_flows_text
 from tests.helpers import flows_text, line_of, parse_flows
 
 FILE = "flows.yaml"

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.catalogue import Procedure
-from bot.domain.engine_text import with_unverified_note
+from bot.domain.engine.text import with_unverified_note
 from bot.domain.messages import Reply
 from bot.domain.templates import Facts, Wording, parse, render
 from tests.helpers import Chat, make_procedure

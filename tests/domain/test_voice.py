@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.content.yamlsource import parse_yaml
 from bot.domain.voice import apply_voice
-from bot.yamlsource import parse_yaml
 from tests.domain.test_flows_validation import problems
 from tests.helpers import FLOWS_HEADER, flows_text, line_of, parse_flows
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.channels.messenger_render import render_reply
+from bot.channels.messenger.render import render_reply
 from bot.config import Settings, load_settings
 from bot.domain.messages import Incoming
 from tests.fakes.messenger_server import FakeMessenger, MessengerEvents, graph_error, too_many_requests

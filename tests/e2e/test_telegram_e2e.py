@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from bot.channels.telegram import SECRET_HEADER, run_polling, start_telegram_channel
-from bot.cli_chat import open_service
+from bot.cli.chat import open_service
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content.model import load_content
 from bot.domain.messages import Incoming
 from tests.fakes.telegram_server import (
     PHOTO,

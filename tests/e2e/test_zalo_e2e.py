@@ -19,9 +19,9 @@ import httpx
 import pytest
 import yaml
 
-from bot.channels.zalo_render import render_reply
+from bot.channels.zalo.render import render_reply
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content.model import load_content
 from bot.domain.messages import Incoming
 from tests.fakes.zalo_server import FakeZalo, ZaloEvents, zalo_error
 from tests.support.channel_e2e import ChannelBot, Oracle, delivered, wait_until

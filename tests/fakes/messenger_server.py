@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels.messenger_events import GET_STARTED
-from bot.channels.messenger_signature import HEADER, sign
+from bot.channels.messenger.events import GET_STARTED
+from bot.channels.messenger.signature import HEADER, sign
 from tests.fakes.base import FakePlatform
 from tests.fakes.zalo_server import utf16_units
 

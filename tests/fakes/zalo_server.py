@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels.zalo_signature import HEADER, sign
+from bot.channels.zalo.signature import HEADER, sign
 from tests.fakes.base import FakePlatform
 
 BUTTON_TYPES = {"oa.query.hide", "oa.query.show", "oa.open.url", "oa.open.phone", "oa.open.sms"}

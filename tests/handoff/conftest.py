@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.handoff_config import HandoffConfig
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,17 +19,17 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from bot.admin import users
-from bot.admin.audit import SYSTEM
 from bot.admin.auth import Account
 from bot.config import Settings
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.messages import Incoming
 from bot.handoff.desk import WEB, HandoffDesk
 from bot.service import ChatService
+from bot.storage.audit import SYSTEM
 from bot.storage.base import ConversationKey
 from bot.storage.database import create_engine_for
-from bot.storage.sql import SqlStore
-from bot.storage.sql_units import Units
+from bot.storage.sql.store import SqlStore
+from bot.storage.sql.units import Units
 from bot.storage.tables_handoff import Handoff
 from tests.admin.support import admin_app
 from tests.support.server import free_port

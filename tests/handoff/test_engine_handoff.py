@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import Content
-from bot.domain.engine import Engine
+from bot.content.flows_file import check_flows_text
+from bot.content.model import Content
+from bot.domain.engine.core import Engine
 from bot.domain.messages import Incoming
-from bot.flows_file import check_flows_text
 from tests.helpers import Chat, flows_text, make_catalogue, make_index, make_procedure, parse_flows
 
 HANDOFF = """\

@@ -15,7 +15,7 @@ import pytest
 
 from bot.channels.telegram import SECRET_HEADER
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content.model import load_content
 from bot.domain.handoff_config import HandoffConfig, fill
 from tests.fakes.telegram_server import FakeTelegram, button_update, message_update
 from tests.handoff.support import serve, staff_headers

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content.model import load_content
 from bot.domain.handoff_config import HandoffConfig, fill
 from tests.fakes.messenger_server import FakeMessenger, MessengerEvents
 from tests.handoff.support import serve, staff_headers

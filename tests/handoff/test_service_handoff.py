@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.content import Content
-from bot.domain.flows import HandoffStep
+from bot.content.model import Content
+from bot.domain.flows.model import HandoffStep
 from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Incoming
 from bot.domain.state import ConversationState

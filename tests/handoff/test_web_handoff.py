@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content.model import load_content
 from bot.domain.handoff_config import HandoffConfig
 from tests.handoff.support import serve, staff_headers
 from tests.support.browser import MARKS, phone_page

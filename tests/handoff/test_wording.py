@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.content import Content
+from bot.content.model import Content
 from bot.domain.handoff_config import HandoffConfig, fill
 from bot.domain.messages import Incoming
 from bot.handoff.wording import (

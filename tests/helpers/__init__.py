@@ -8,16 +8,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.content.flows_file import check_flows_text
+from bot.content.yamlsource import parse_yaml
 from bot.domain.catalogue import Catalogue, Procedure
-from bot.domain.engine import Engine, Turn
-from bot.domain.flows import Flows
+from bot.domain.engine.core import Engine, Turn
+from bot.domain.flows.model import Flows
 from bot.domain.lexicon import Lexicon
 from bot.domain.messages import Button, Incoming, Reply
-from bot.domain.search import ProcedureIndex
+from bot.domain.search.procedures import ProcedureIndex
 from bot.domain.state import ConversationState
 from bot.domain.voice import apply_voice
-from bot.flows_file import check_flows_text
-from bot.yamlsource import parse_yaml
 
 _PROCEDURE: dict[str, Any] = {
     "id": "thu-tuc-mau",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.config import CHECKOUT, Settings, load_settings
+from bot.content.loading import load_catalogue
+from bot.content.outreach_file import load_outreach
 from bot.domain.catalogue import Catalogue
-from bot.loading import load_catalogue
 from bot.outreach.links import BotLinks
 from bot.outreach.texts import OutreachTexts
-from bot.outreach_file import load_outreach
 
 PUBLIC_BASE = "https://motcua.example.vn"
 BOT_USERNAME = "motcua_test_bot"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli_outreach import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_outreach_commands, run_outreach
+from bot.cli.outreach import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_outreach_commands, run_outreach
 from bot.config import Settings, load_settings
 from tests.outreach import pdftools
 from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE

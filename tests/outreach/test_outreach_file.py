@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.outreach_file import OUTREACH_FILE, load_outreach
 from bot.domain.catalogue import DocumentKind
 from bot.errors import ContentInvalid
 from bot.outreach.texts import OutreachTexts, fill
-from bot.outreach_file import OUTREACH_FILE, load_outreach
 
 REAL = OUTREACH_FILE.read_text(encoding="utf-8")
 

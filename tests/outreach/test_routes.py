@@ -15,12 +15,12 @@ from api import errors
 from api.routes import outreach
 from bot import runtime
 from bot.config import Settings, load_settings
+from bot.content.outreach_file import OUTREACH_FILE, load_outreach
 from bot.domain.catalogue import Catalogue
 from bot.outreach.links import BotLinks
 from bot.outreach.pdf import PdfRenderer
 from bot.outreach.printer import OutreachPrinter
 from bot.outreach.texts import OutreachTexts
-from bot.outreach_file import OUTREACH_FILE, load_outreach
 from bot.runtime import Lazy, Runtime
 from tests.outreach import pdftools
 from tests.outreach.conftest import BOT_USERNAME, PUBLIC_BASE, ZALO_OA

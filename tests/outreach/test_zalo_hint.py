@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.config import CHECKOUT
+from bot.content.lexicon_file import load_lexicon
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon
-from bot.domain.search import ProcedureIndex
-from bot.lexicon_file import load_lexicon
+from bot.domain.search.procedures import ProcedureIndex
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from bot.cli_portal import import_folder
+from bot.cli.portal import import_folder
 from bot.config import load_settings
 from tests.portal.support import FIXTURES, fixture
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli_portal import import_folder
+from bot.cli.portal import import_folder
+from bot.content.flows_file import load_flows
 from bot.domain import templates
 from bot.domain.catalogue import Catalogue
-from bot.domain.flow_sites import template_sites
+from bot.domain.flows.sites import template_sites
 from bot.domain.messages import MESSAGE_LIMIT
-from bot.flows_file import load_flows
 from bot.portal.page import PARSERS, ParseReport
 from bot.portal.records import captured_from_readme
 from bot.portal.tier import load_tier

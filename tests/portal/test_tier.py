@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli_portal import import_folder
+from bot.cli.portal import import_folder
+from bot.content.loading import load_catalogue
 from bot.domain.catalogue import AgencyLevel, Procedure
 from bot.domain.portal_page import ChannelKind
-from bot.loading import load_catalogue
 from bot.portal.tier import dump_tier, load_tier, tier_id
 from tests.portal.support import FIXTURES, ROOT
 

@@ -15,8 +15,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.catalogue import Catalogue
-from bot.domain.engine import Engine
-from bot.domain.flows import Flows
+from bot.domain.engine.core import Engine
+from bot.domain.flows.model import Flows
 from bot.domain.messages import Incoming
 from bot.domain.privacy import mask_pii, pseudonymise
 from bot.report.history import EventRecord, FeedbackRecord
@@ -314,7 +314,7 @@ KNOWN_HANDOFFS = [
 
 async def build_database(url: str) -> None:
     """A migrated database holding the known quarter: conversations, feedback and handoffs."""
-    from bot.storage.sql import SqlStore
+    from bot.storage.sql.store import SqlStore
     from bot.storage.tables_handoff import Handoff
 
     store = await SqlStore.open(url, migrate=True)

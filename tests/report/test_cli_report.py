@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.cli_report import add_report_commands, run_report
+from bot.cli.report import add_report_commands, run_report
 from bot.config import Settings
 from bot.report.csv_out import ENCODING
 from bot.report.table import Cell, page_text

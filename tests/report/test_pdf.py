@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli_report import PDF_NAME, add_report_commands, run_report
+from bot.cli.report import PDF_NAME, add_report_commands, run_report
 from bot.config import Settings
 from bot.outreach.pdf import CHROMIUM
 from tests.outreach import pdftools

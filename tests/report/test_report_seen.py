@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.flows_file import load_flows
-from bot.loading import load_catalogue
+from bot.content.flows_file import load_flows
+from bot.content.loading import load_catalogue
 from bot.report.labels import Labels
 from bot.report.load import load_history
 from bot.report.quarter import Quarter

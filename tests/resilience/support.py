@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from bench.common import LEXICON_FILE, PORTAL_FILE, PROCEDURES_DIR, ROOT, TUNING_QUERIES, read_queries
 from bench.e2e_load import Citizen, CitizenRun, Deliveries, WebhookClient, converse, plan_conversations
-from bot.channels.zalo_render import render_reply
-from bot.content import Content, load_content
+from bot.channels.zalo.render import render_reply
+from bot.content.model import Content, load_content
 from bot.domain.messages import Reply
 from bot.storage.database import sync_url
 

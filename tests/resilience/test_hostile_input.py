@@ -22,7 +22,7 @@ import pytest
 
 from bench.e2e_server import ROOT
 from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH
-from bot.channels.zalo_signature import HEADER, sign
+from bot.channels.zalo.signature import HEADER, sign
 from bot.config import load_settings
 from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.zalo_server import FakeZalo, ZaloEvents

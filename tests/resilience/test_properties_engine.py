@@ -19,8 +19,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.content import Content
-from bot.domain.flows import END
+from bot.content.model import Content
+from bot.domain.flows.model import END
 from bot.domain.messages import Incoming
 from bot.domain.state import HISTORY_LIMIT, MAX_STACK, ConversationState
 from bot.domain.text import strip_marks

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.search import ProcedureIndex
+from bot.domain.search.procedures import ProcedureIndex
 from bot.domain.text import MAX_INPUT_CHARS, clip, fold, normalize, strip_marks, words
 from tests.resilience.support import content
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from bot.admin.content_set import ContentChecker
 from bot.config import load_settings
+from bot.content.content_set import ContentChecker
 from bot.domain.web_urls import is_web_url
 
 ROOT = Path(__file__).resolve().parents[2]

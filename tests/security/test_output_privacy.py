@@ -16,7 +16,7 @@ from bot.report.csv_out import csv_content
 from bot.report.load import load_history
 from bot.report.quarter import Quarter
 from bot.report.table import Column, Table
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Event
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)

@@ -14,7 +14,7 @@ from bot.config import load_settings
 from bot.errors import ConversationBusy
 from bot.rate_limits import Budgets
 from bot.storage.base import ConversationKey
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from tests.support.web_chat import WebChat
 
 

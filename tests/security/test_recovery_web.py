@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.service import ChatService
 from bot.storage.base import ConversationKey
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Inbox
 
 

@@ -12,7 +12,7 @@ from bot.config import load_settings
 from bot.errors import ConfigError
 from bot.storage.base import ConversationKey, TurnEvent
 from bot.storage.retention import Retention, RetentionPolicy
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Event, Inbox, Outbox
 
 KEY = ConversationKey("zalo", "u1")

@@ -16,7 +16,7 @@ import sys
 import time
 
 from bot.storage.base import ConversationKey, Store, utcnow
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 
 
 async def deliver_everything(

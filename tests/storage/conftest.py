@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from bot.storage.base import ConversationKey
 from bot.storage.memory import MemoryStore
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Base
 from tests.support.postgres import schema_or_skip
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from bot.errors import ConfigError, StorageError
 from bot.storage.base import ConversationKey
 from bot.storage.database import async_url, is_sqlite_memory, sync_url
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from tests.storage.conftest import StoreKit
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from bot.domain.privacy import pseudonymise
-from bot.storage import sql
 from bot.storage.base import ConversationKey, TurnEvent
+from bot.storage.sql import store as sql
 from tests.storage.conftest import SALT, Store, StoreKit
 
 CCCD = "001203004005"

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 
 from bot.storage.database import sync_url
 from bot.storage.migrate import MIGRATIONS_DIR, alembic_config, upgrade
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from bot.storage.tables import Base
 from tests.storage.conftest import StoreKit
 

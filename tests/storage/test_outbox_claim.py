@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StorageError
-from bot.storage import sql_queries as queries
 from bot.storage.base import CLAIM_SECONDS, ConversationKey, OutboxItem, utcnow
 from bot.storage.database import BEGIN_OPTION, IMMEDIATE
-from bot.storage.sql import SqlStore
+from bot.storage.sql import queries
+from bot.storage.sql.store import SqlStore
 from tests.storage.claim_worker import deliver_everything
 from tests.storage.conftest import Store, StoreKit
 

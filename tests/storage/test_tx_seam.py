@@ -12,7 +12,7 @@ from bot.errors import ConfigError
 from bot.storage.base import ConversationKey, ConversationTx, Store, TurnEvent
 from bot.storage.memory import MemoryStore
 from bot.storage.records import EVENT_TEXT_LIMIT
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 from tests.storage.conftest import StoreKit
 
 PHONE = "0912345678"

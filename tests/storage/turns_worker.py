@@ -9,7 +9,7 @@ import asyncio
 import sys
 
 from bot.storage.base import ConversationKey
-from bot.storage.sql import SqlStore
+from bot.storage.sql.store import SqlStore
 
 KEY = ConversationKey("zalo", "counter")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from bot.config import Settings
-from bot.content import Content, load_content
+from bot.content.model import Content, load_content
 from bot.domain.messages import Incoming, Reply
 from bot.domain.state import ConversationState
 

@@ -1,0 +1,230 @@
+"""A set of content files, {path: YAML text}, checked and built as one `Content`.
+
+The paths are those of a revision (and of an exported folder): procedures/<id>.yaml, flows.yaml, and
+optionally lexicon.yaml, outreach.yaml and portal.json (the portal tier, from `motcua portal import`).
+Problems name these paths, so an official sees the same file name in the admin pages, in `motcua import`
+and in git.
+
+Parsing YAML in pure Python is the slow part (about two seconds for the whole catalogue), and a publish
+changes one file, so parsed files are cached by (path, SHA-256 of the text): the next check of a set
+re-reads only what changed. Cached values are immutable (frozen models) and safe to share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from bot.content.flows_file import validate_flows
+from bot.content.loading import (
+    ID_USED_TWICE,
+    NO_PROCEDURES,
+    catalogue_problems,
+    parse_procedure,
+    validate_model,
+)
+from bot.content.model import Content
+from bot.content.yamlsource import YamlDocument, YamlError, parse_yaml
+from bot.domain.catalogue import ID_PATTERN, Catalogue, Procedure
+from bot.domain.flows import Flows
+from bot.domain.lexicon import Lexicon
+from bot.errors import ContentInvalid, Problem
+from bot.outreach.texts import OutreachTexts
+from bot.portal.tier import TIER_FILE, load_tier
+
+FLOWS, LEXICON, OUTREACH, PORTAL = "flows.yaml", "lexicon.yaml", "outreach.yaml", TIER_FILE
+PROCEDURES = "procedures"
+_PROCEDURE_PATH = re.compile(r"^procedures/(" + ID_PATTERN.strip("^$") + r")\.yaml$")
+CACHE_SIZE = 1024
+
+Files = dict[str, str]
+
+
+def sha_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def procedure_path(procedure_id: str) -> str:
+    return f"{PROCEDURES}/{procedure_id}.yaml"
+
+
+def procedure_id_of(path: str) -> str | None:
+    match = _PROCEDURE_PATH.match(path)
+    return match.group(1) if match else None
+
+
+def is_content_path(path: str) -> bool:
+    return path in (FLOWS, LEXICON, OUTREACH, PORTAL) or procedure_id_of(path) is not None
+
+
+def normalise_text(text: str) -> str:
+    """One form for every stored text: LF line ends and a final newline (browsers send CRLF)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True)
+class Built:
+    """A set of files turned into what the bot serves."""
+
+    content: Content
+    outreach: OutreachTexts | None
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()  # checks run in worker threads (asyncio.to_thread)
+
+    def get(self, key: tuple[str, str]) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_SHARED = _Lru(CACHE_SIZE)  # parses depend only on (path, text): every checker in the process may share
+
+
+class ContentChecker:
+    def __init__(self, cache: _Lru | None = None) -> None:
+        self._cache = cache or _SHARED
+
+    def problems(self, files: Files) -> list[Problem]:
+        """Every problem of the set, in every file; [] when it can be published."""
+        return self._load(files)[-1]
+
+    def build(self, files: Files) -> Built:
+        """The set as `Content`; raises ContentInvalid listing every problem."""
+        # With the portal tier the search index takes a second or two to build: a process that builds the
+        # same set again (several apps in tests, a worker re-reading its revision) reuses the first.
+        key = ("built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items()))))
+        cached = self._cache.get(key) if PORTAL in files else None
+        if isinstance(cached, Built):
+            return cached
+        catalogue, lexicon, flows, outreach, problems = self._load(files)
+        if problems or catalogue is None or flows is None:
+            raise ContentInvalid(problems)
+        built = Built(Content.build(catalogue, lexicon, flows), outreach)
+        if PORTAL in files:
+            self._cache.put(key, built)
+        return built
+
+    def procedure(self, path: str, text: str) -> tuple[Procedure | None, list[Problem]]:
+        """One procedure file on its own (shape and its own rules), as the preview needs it."""
+        procedure, _doc, problems = self._procedure(path, text)
+        return procedure, problems
+
+    # --- the parts ---------------------------------------------------------------------------------
+    def _load(
+        self, files: Files
+    ) -> tuple[Catalogue | None, Lexicon, Flows | None, OutreachTexts | None, list[Problem]]:
+        problems = [
+            Problem.of(
+                path,
+                1,
+                "(file)",
+                "not_content_file",
+                "not a content file: use procedures/<id>.yaml, flows.yaml, lexicon.yaml, outreach.yaml"
+                " or portal.json",
+            )
+            for path in files
+            if not is_content_path(path)
+        ]
+        catalogue = self._catalogue({p: t for p, t in files.items() if procedure_id_of(p)}, problems)
+        lexicon = Lexicon.empty()
+        if LEXICON in files:
+            lexicon = self._model(LEXICON, files[LEXICON], Lexicon, problems) or lexicon
+        outreach = None
+        if OUTREACH in files:
+            outreach = self._model(OUTREACH, files[OUTREACH], OutreachTexts, problems)
+        flows = None
+        if FLOWS not in files:
+            problems.append(Problem.of(FLOWS, 1, "(file)", "file_missing", "the file is missing"))
+        else:
+            doc = self._document(FLOWS, files[FLOWS], problems)
+            if doc is not None:
+                flows, found = validate_flows(doc, catalogue)
+                problems.extend(found)
+        if PORTAL in files and catalogue is not None:
+            # Flows are checked against the curated tier; the portal card's length is checked per entry by
+            # the tier's own tests (checking ~2,700 procedures here would slow every publish).
+            portal, found_in_tier = load_tier(files[PORTAL], PORTAL)
+            problems.extend(found_in_tier)
+            catalogue = catalogue.with_portal(portal)
+        return catalogue, lexicon, flows, outreach, sorted(problems, key=lambda p: (p.file, p.line, p.field))
+
+    def _catalogue(self, files: Files, problems: list[Problem]) -> Catalogue | None:
+        """The same rules as bot.content.loading.load_catalogue_texts, on cached parses."""
+        procedures: list[Procedure] = []
+        docs: dict[str, YamlDocument] = {}
+        failed: set[str] = set()  # ids of files with problems of their own
+        before = len(problems)
+        for path in sorted(files):
+            procedure, doc, found = self._procedure(path, files[path])
+            problems.extend(found)
+            if procedure is None or doc is None:
+                failed.add(PurePosixPath(path).stem)
+                continue
+            if procedure.id in docs:
+                problems.append(Problem.of(path, 1, "id", "id_used_twice", ID_USED_TWICE, id=procedure.id))
+                continue
+            procedures.append(procedure)
+            docs[procedure.id] = doc
+        catalogue = Catalogue(procedures)
+        # A file that exists but has a mistake of its own is reported once, not again in every
+        # procedure that names it under related:.
+        problems.extend(
+            p
+            for p in catalogue_problems(catalogue, docs)
+            if not (p.code == "no_such_procedure" and p.params["id"] in failed)
+        )
+        if not files:
+            problems.append(Problem.of(PROCEDURES, 1, "(folder)", "no_procedures", NO_PROCEDURES))
+        return catalogue if len(problems) == before else None
+
+    def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
+        key = ("procedure:" + path, sha_of(text))
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = parse_procedure(text, path, PurePosixPath(path).stem)
+            self._cache.put(key, cached)
+        procedure, doc, problems = cached
+        return procedure, doc, list(problems)
+
+    def _document(self, path: str, text: str, problems: list[Problem]) -> YamlDocument | None:
+        key = ("yaml:" + path, sha_of(text))
+        cached = self._cache.get(key)
+        if cached is None:
+            try:
+                cached = parse_yaml(text, path)
+            except YamlError as err:
+                cached = err.problem
+            self._cache.put(key, cached)
+        if isinstance(cached, Problem):
+            problems.append(cached)
+            return None
+        document: YamlDocument = cached
+        return document
+
+    def _model(self, path: str, text: str, model: type[Any], problems: list[Problem]) -> Any:
+        doc = self._document(path, text, problems)
+        if doc is None:
+            return None
+        value, found = validate_model(model, doc)
+        problems.extend(found)
+        return value
