@@ -236,7 +236,7 @@ def test_engine_turns_drives_conversations_and_measures_storage(results: Path) -
     assert engine_turns.main(["--conversations", "20", "--profile", "--results", str(results)]) == 0
     text = results.read_text(encoding="utf-8")
     assert "Engine turns and stored conversations: 20 conversations" in text
-    assert "| handle (engine/core.py:" in text  # the profile reaches into the engine
+    assert "| handle (core.py:" in text  # the profile reaches into the engine
 
 
 def test_engine_turns_tables_are_consistent() -> None:
