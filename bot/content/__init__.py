@@ -7,7 +7,7 @@ from bot.content.loading import load_model, read_document, validate_model
 from bot.content.manager import INITIAL_COMMENT, ContentManager
 from bot.content.model import Content, load_content
 from bot.content.outreach_file import load_outreach
-from bot.content.published import published_content
+from bot.content.published import published_content, published_index
 from bot.content.revisions import PublishConflict, Revisions, UnknownRevision
 from bot.content.validate import validate_path
 from bot.content.yamlsource import MAX_FILE_BYTES, YamlDocument, YamlError, parse_yaml
@@ -34,6 +34,7 @@ __all__ = [
     "parse_yaml",
     "procedure_path",
     "published_content",
+    "published_index",
     "read_document",
     "settings_files",
     "sha_of",
