@@ -13,7 +13,6 @@ files and code starts without re-building the catalogue and its index.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
@@ -21,13 +20,9 @@ from bot.content.compiled import CompiledContent
 from bot.content.content_set import Files
 from bot.content.disk import settings_files
 from bot.content.model import Content
-from bot.content.revisions import Revisions
 from bot.domain.search import ProcedureIndex
 from bot.errors import StorageError
-from bot.storage.database import create_engine_for
 from bot.storage.identity import sqlite_file
-from bot.storage.sql import Units
-from bot.storage.tables_admin import ContentRevision
 
 
 async def published_files(database_url: str) -> Files | None:
@@ -35,6 +30,14 @@ async def published_files(database_url: str) -> Files | None:
     file = sqlite_file(database_url)
     if file is not None and not file.exists():
         return None  # opening it would create an empty database
+    # Only a database to read needs the ORM, the asyncio engine and Alembic (half a second to import).
+    from sqlalchemy import inspect
+
+    from bot.content.revisions import Revisions
+    from bot.storage.database import create_engine_for
+    from bot.storage.sql import Units
+    from bot.storage.tables_admin import ContentRevision
+
     engine = create_engine_for(database_url)
     try:
         async with engine.connect() as conn:
