@@ -44,6 +44,7 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value  # the next use is an ordinary attribute
     return value
 
+
 __all__ = [
     "FLOWS",
     "INITIAL_COMMENT",
