@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    # Alembic announces each of its plugins at INFO when it is first imported (reading the published
+    # revision imports it): noise for an official running `motcua search`; migrations still log.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         settings = load_settings()
         return _dispatch(args, settings)
