@@ -2,8 +2,8 @@
 
 The loaders speak English (`motcua validate` prints FILE:LINE: field: message for developers and CI);
 officials read Vietnamese. Each problem carries a code and the values it names (`Problem.code`,
-`.params`): `_VI` says each code in Vietnamese with those values. Problems not coded yet (flows.yaml's
-checks, the leaflet and report words) are still matched by the pattern of their English message. A
+`.params`): `_VI` says each code in Vietnamese with those values. Problems not coded yet (the leaflet
+and report words, the step-kind message) are still matched by the pattern of their English message. A
 message nobody has translated yet is still shown, inside a Vietnamese sentence, rather than hidden.
 """
 
@@ -87,12 +87,77 @@ _VI: dict[str, str] = {
     "button_one_target": "Mỗi nút cần đúng một trong goto:, call: hoặc command:.",
     "then_without_call": "then: chỉ dùng cùng call:.",
     "command_one_target": "Mỗi lệnh cần đúng một trong goto:, call: hoặc action:.",
+    # flows.yaml's cross-checks (bot.domain.flows: checks, graph, fields, topics; bot.domain.voice)
+    "step_name_twice": "Kịch bản “{flow}” đã có một bước tên “{step}”.",
+    "step_is_flow_name": "Bước “{step}” trùng tên một kịch bản; hãy đổi tên bước.",
+    "step_named_end": "“end” dùng để kết thúc kịch bản; hãy đổi tên bước.",
+    "branch_needs_else": "Bước rẽ nhánh cần có else: (đi đâu khi không trường hợp nào đúng).",
+    "button_id_twice": "Mã nút “{button}” bị dùng hai lần trong bước này.",
+    "word_of_command": "“{word}” là từ của lệnh “{command}”, lệnh đó được ưu tiên.",
+    "word_presses_button": "Gõ “{word}” cũng sẽ bấm nút “{button}”.",
+    "command_word_empty": "Từ của lệnh phải có chữ hoặc số.",
+    "command_word_twice": "“{word}” cũng là từ của lệnh “{command}”.",
+    "menu_button_not_goto": "menu_button phải là tên một lệnh có goto: (không phải “{menu}”).",
+    "call_end": "call: cần tên một kịch bản, không phải end.",
+    "no_such_command": "Không có lệnh nào tên “{command}” (các lệnh: {commands}).",
+    "no_such_flow": "Không có kịch bản nào tên “{flow}” (các kịch bản: {flows}).",
+    "no_such_target": "Không có bước hay kịch bản nào tên “{target}” (các bước của {flow}: {steps}).",
+    "flow_never_used": "Kịch bản “{flow}” không được dùng ở đâu.",
+    "step_never_reached": "Không có đường nào dẫn tới bước “{step}”.",
+    "steps_loop": "Các bước này chạy vòng tròn mà không chờ người dân trả lời: {steps}.",
+    "call_never_returns": "Kịch bản “{flow}” không bao giờ tới end từ bước “{step}”, "
+    "nên call này không quay về.",
+    "no_such_field_hint": "Thủ tục không có trường “{field}” (có phải “{hint}”?).",
+    "no_such_field": "Thủ tục không có trường “{field}”.",
+    "no_such_item_field": "Mục {item} không có trường “{field}”.",
+    "no_such_answer": "Không bước nào của kịch bản “{flow}” lưu câu trả lời “{answer}” (đang lưu: {saved}).",
+    "unknown_fact": "Không hiểu dữ liệu “{fact}” (dữ liệu bắt đầu bằng procedure., answers., search., item. "
+    "hoặc list.).",
+    "terms_no_label": "Mục terms: chưa có nhãn cho {key} = {values}.",
+    "term_value_never": "{key} không bao giờ là “{value}” (chỉ có: {values}).",
+    "voice_no_word": "Mục voice: chưa có từ “{name}” (đang có: {known}).",
+    "formats_no_template": "Mục formats: chưa có mẫu hiển thị cho {key}.",
+    "text_too_long": "Tin nhắn dài quá {n} ký tự (giới hạn của Zalo).",
+    "rendered_too_long": "Với thủ tục “{id}”, tin nhắn này dài {n} ký tự, quá giới hạn {limit}. "
+    "Hãy viết gọn thông tin của thủ tục.",
+    "condition_unreadable": "Không đọc được điều kiện ({why}).",
+    "unknown_not_handled": "{fact} có thể để trống trong thủ tục: thêm unknown: vào bước này, "
+    "hoặc một trường hợp “when: {fact} is unknown”.",
+    # a template that cannot be read (bot.domain.templates)
+    "template_lone_brace": "Có dấu “{token}” lẻ trong “{raw}”: chỗ điền dữ liệu viết trong cặp ngoặc nhọn, "
+    "như {{procedure.fee.text}}.",
+    "template_not_fact": "“{{{inner}}}” không phải dữ liệu của thủ tục; hãy viết như {{procedure.fee.text}}.",
+    "template_unknown_filter": "Không có bộ lọc “|{wanted}”; chỉ dùng được |brief (câu đầu tiên).",
 }
 
 # Codes shown as "Nội dung chưa hợp lệ: <the English message>", as before codes existed: nobody has
 # worded them in Vietnamese yet (adding one here changes what officials read, so it is a content change).
 UNTRANSLATED = frozenset(
-    {"portal_needs_page", "yaml_bad_value", "yaml_number_too_large", "yaml_too_deep", "value_error"}
+    {
+        "portal_needs_page",
+        "yaml_bad_value",
+        "yaml_number_too_large",
+        "yaml_too_deep",
+        "value_error",
+        # flows.yaml's cross-checks
+        "handoff_needs_section",
+        "no_such_step_in_flow",
+        "topic_to_end",
+        "topic_no_target",
+        "phrasing_empty",
+        "phrasing_twice",
+        "phrasing_of_other_topic",
+        "fact_needs_field",
+        "item_outside_walk",
+        "list_outside_walk",
+        "list_field",
+        "compare_order",
+        "compare_bool",
+        "compare_choice",
+        "compare_number",
+        "compare_text",
+        "format_not_record",
+    }
 )
 
 # Codes translated by their own rule in `problem_json`, not by a template.
@@ -107,93 +172,8 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         "Chỗ điền {x} không dùng được ở đây (được dùng: {y}).",
     ),
     (r"must contain the placeholder (?P<x>\{[^}]*\})", "Phải có chỗ điền {x}."),
-    # flows.yaml (bot.domain.flow_*)
-    (
-        r"another step of '(?P<f>[^']*)' is already called '(?P<s>[^']*)'",
-        "Kịch bản “{f}” đã có một bước tên “{s}”.",
-    ),
-    (r"'(?P<s>[^']*)' is also a flow's name.*", "Bước “{s}” trùng tên một kịch bản; hãy đổi tên bước."),
-    (r"'end' is reserved .*", "“end” dùng để kết thúc kịch bản; hãy đổi tên bước."),
-    (r"a branch needs else: .*", "Bước rẽ nhánh cần có else: (đi đâu khi không trường hợp nào đúng)."),
-    (
-        r"the button id '(?P<b>[^']*)' is used twice in this step",
-        "Mã nút “{b}” bị dùng hai lần trong bước này.",
-    ),
-    (
-        r"'(?P<w>[^']*)' is a word of the command '(?P<c>[^']*)', which comes first",
-        "“{w}” là từ của lệnh “{c}”, lệnh đó được ưu tiên.",
-    ),
-    (r"typing '(?P<w>[^']*)' would also press the button '(?P<b>[^']*)'", "Gõ “{w}” cũng sẽ bấm nút “{b}”."),
-    (r"a command word needs letters or digits", "Từ của lệnh phải có chữ hoặc số."),
-    (r"'(?P<w>[^']*)' is also a word of command '(?P<c>[^']*)'", "“{w}” cũng là từ của lệnh “{c}”."),
-    (
-        r"menu_button must name a command with goto: \(not '(?P<m>[^']*)'\)",
-        "menu_button phải là tên một lệnh có goto: (không phải “{m}”).",
-    ),
-    (r"call: needs a flow to run, not end", "call: cần tên một kịch bản, không phải end."),
-    (r"no command named '(?P<c>[^']*)' \((?P<all>.*)\)", "Không có lệnh nào tên “{c}” (các lệnh: {all})."),
-    (
-        r"no flow named '(?P<t>[^']*)' \(flows: (?P<all>.*)\)",
-        "Không có kịch bản nào tên “{t}” (các kịch bản: {all}).",
-    ),
-    (
-        r"no step or flow named '(?P<t>[^']*)' \(steps of (?P<f>[^:]*): (?P<all>.*)\)",
-        "Không có bước hay kịch bản nào tên “{t}” (các bước của {f}: {all}).",
-    ),
-    (r"the flow '(?P<f>[^']*)' is never used.*", "Kịch bản “{f}” không được dùng ở đâu."),
-    (r"the step '(?P<s>[^']*)' can never be reached", "Không có đường nào dẫn tới bước “{s}”."),
-    (
-        r"these steps go round without waiting: (?P<x>.*)",
-        "Các bước này chạy vòng tròn mà không chờ người dân trả lời: {x}.",
-    ),
-    (
-        r"the flow '(?P<f>[^']*)' never reaches end from '(?P<s>[^']*)'.*",
-        "Kịch bản “{f}” không bao giờ tới end từ bước “{s}”, nên call này không quay về.",
-    ),
-    (
-        r"no procedure has the field '(?P<x>[^']*)' \(did you mean '(?P<y>[^']*)'\?\)",
-        "Thủ tục không có trường “{x}” (có phải “{y}”?).",
-    ),
-    (r"no procedure has the field '(?P<x>[^']*)'", "Thủ tục không có trường “{x}”."),
-    (r"a (?P<i>\S+) item has no field '(?P<x>[^']*)'", "Mục {i} không có trường “{x}”."),
-    (
-        r"no step of flow '(?P<f>[^']*)' saves an answer '(?P<a>[^']*)' \(saved: (?P<all>.*)\)",
-        "Không bước nào của kịch bản “{f}” lưu câu trả lời “{a}” (đang lưu: {all}).",
-    ),
-    (
-        r"unknown fact '(?P<x>[^']*)'.*",
-        "Không hiểu dữ liệu “{x}” (dữ liệu bắt đầu bằng procedure., answers., search., item. hoặc list.).",
-    ),
-    (r"terms: has no label for (?P<k>\S+) = (?P<v>.*)", "Mục terms: chưa có nhãn cho {k} = {v}."),
-    (
-        r"voice: has no word '(?P<x>[^']*)' \(defined: (?P<all>.*)\)",
-        "Mục voice: chưa có từ “{x}” (đang có: {all}).",
-    ),
-    (r"'\|(?P<x>[^']*)' is unknown.*", "Không có bộ lọc “|{x}”; chỉ dùng được |brief (câu đầu tiên)."),
-    (r"formats: has no template for (?P<k>\S+).*", "Mục formats: chưa có mẫu hiển thị cho {k}."),
-    (r"the text is longer than (?P<n>\d+) characters.*", "Tin nhắn dài quá {n} ký tự (giới hạn của Zalo)."),
-    (
-        r"for '(?P<id>[^']*)' this text is (?P<n>\d+) characters \(limit (?P<m>\d+)\)",
-        "Với thủ tục “{id}”, tin nhắn này dài {n} ký tự, quá giới hạn {m}. "
-        "Hãy viết gọn thông tin của thủ tục.",
-    ),
-    (r"cannot read the condition: (?P<why>.*)", "Không đọc được điều kiện ({why})."),
-    (
-        r"(?P<p>\S+) can be unknown .*",
-        "{p} có thể để trống trong thủ tục: thêm unknown: vào bước này, "
-        "hoặc một trường hợp “when: {p} is unknown”.",
-    ),
-    (r"(?P<k>\S+) is never '(?P<v>[^']*)' \((?P<all>.*)\)", "{k} không bao giờ là “{v}” (chỉ có: {all})."),
+    # flows.yaml's step kinds (the discriminator's message, bot.domain.flows.model)
     (r"a step needs exactly one of: (?P<all>.*)", "Mỗi bước cần đúng một trong: {all}."),
-    (
-        r"a lone '(?P<t>.)' in '(?P<raw>.*)': write .*",
-        "Có dấu “{t}” lẻ trong “{raw}”: chỗ điền dữ liệu viết trong cặp ngoặc nhọn, "
-        "như {{procedure.fee.text}}.",
-    ),
-    (
-        r"'(?P<x>\{.*\})' is not a fact.*",
-        "“{x}” không phải dữ liệu của thủ tục; hãy viết như {{procedure.fee.text}}.",
-    ),
 )
 
 # What PyYAML says, for the "not valid YAML" case.

@@ -53,7 +53,14 @@ def validate_flows(
 
 def _problems(issues: list[Issue], doc: YamlDocument) -> list[Problem]:
     return [
-        Problem(doc.file, doc.line_of(issue.path) + issue.lines_below, dotted(issue.path), issue.message)
+        Problem(
+            doc.file,
+            doc.line_of(issue.path) + issue.lines_below,
+            dotted(issue.path),
+            issue.message,
+            issue.code,
+            issue.params,
+        )
         for issue in issues
     ]
 

@@ -40,7 +40,14 @@ LIST_FIELDS = ("number", "total")  # `list.number` / `list.total`: where the cur
 
 
 class TemplateError(MotcuaError, ValueError):
-    """The template cannot be read (an unclosed brace, an empty placeholder)."""
+    """The template cannot be read (an unclosed brace, an empty placeholder).
+
+    `code` and `params` name the problem and its values, as a validation problem's do (bot.errors.Problem),
+    so flows.yaml's checks can pass them on to the admin pages' Vietnamese."""
+
+    def __init__(self, code: str, english: str, /, **params: str) -> None:
+        self.code, self.params = code, params
+        super().__init__(english.format(**params))
 
 
 FILTERS = ("brief",)
@@ -93,13 +100,27 @@ def parse(source: str) -> Template:
             if token in ("{{", "}}"):
                 parts.append(token[0])
             elif token in ("{", "}"):
-                raise TemplateError(f"a lone '{token}' in '{raw.strip()}': write {{{{ or }}}} for a brace")
+                raise TemplateError(
+                    "template_lone_brace",
+                    "a lone '{token}' in '{raw}': write {{{{ or }}}} for a brace",
+                    token=token,
+                    raw=raw.strip(),
+                )
             else:
                 inner, _, wanted = (x.strip() for x in match.group(1).partition("|"))
                 if not _PATH.fullmatch(inner) or "." not in inner:
-                    raise TemplateError(f"'{{{inner}}}' is not a fact; write it like {{procedure.fee.text}}")
+                    raise TemplateError(
+                        "template_not_fact",
+                        "'{{{inner}}}' is not a fact; write it like {{procedure.fee.text}}",
+                        inner=inner,
+                    )
                 if wanted and wanted not in FILTERS:
-                    raise TemplateError(f"'|{wanted}' is unknown; write {{{inner}|brief}} or {{{inner}}}")
+                    raise TemplateError(
+                        "template_unknown_filter",
+                        "'|{wanted}' is unknown; write {{{inner}|brief}} or {{{inner}}}",
+                        wanted=wanted,
+                        inner=inner,
+                    )
                 parts.append(Placeholder(tuple(inner.split(".")), brief=bool(wanted)))
             pos = match.end()
         parts.append(raw[pos:])

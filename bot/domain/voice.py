@@ -56,7 +56,16 @@ def _replace(text: str, words: Mapping[str, str], path: YamlPath, issues: list[I
             return words[name]
         below = text.count("\n", 0, match.start()) + 1 if "\n" in text else 0
         known = ", ".join(f"{{voice.{k}}}" for k in words) or "none: add a voice: block"
-        issues.append(Issue(path, f"voice: has no word '{name}' (defined: {known})", below))
+        issues.append(
+            Issue.of(
+                path,
+                "voice_no_word",
+                "voice: has no word '{name}' (defined: {known})",
+                lines_below=below,
+                name=name,
+                known=known,
+            )
+        )
         return name  # reported once here, not again as an unknown fact of the template
 
     return _PLACEHOLDER.sub(word, text)

@@ -59,10 +59,13 @@ def produced() -> dict[str, set[str]]:
                 keys = {_text(k) for k in params.keys} if isinstance(params, ast.Dict) else set()
                 codes.setdefault(code, set()).update(k for k in keys if k)
                 continue
-            # Problem.of(file, line, field, code, english, **params); _Refused(line, code, english, **params)
-            at = {"Problem.of": 3, "_Refused": 1}.get(name)
+            # Problem.of(file, line, field, code, english, **params); _Refused(line, code, english, **params);
+            # flows.yaml's Issue.of(path, code, english, lines_below=..., **params);
+            # TemplateError(code, english, **params)
+            at = {"Problem.of": 3, "_Refused": 1, "Issue.of": 1, "TemplateError": 0}.get(name)
             if at is not None and len(args) > at and (code := _text(args[at])):
-                codes.setdefault(code, set()).update(k.arg for k in node.keywords if k.arg)
+                names = (k.arg for k in node.keywords if k.arg and k.arg != "lines_below")
+                codes.setdefault(code, set()).update(names)
     return codes
 
 
@@ -73,6 +76,8 @@ def test_the_walk_finds_the_codes() -> None:
     # One of each producer, so a walk that silently finds nothing cannot pass the tests below.
     assert {"fee_free_with_amount", "id_not_file_name", "yaml_key_twice", "missing"} <= CODES.keys()
     assert CODES["code_used_twice"] == {"code", "id"}
+    assert CODES["voice_no_word"] == {"name", "known"}  # an Issue.of, its lines_below not a value
+    assert CODES["template_not_fact"] == {"inner"}
 
 
 @pytest.mark.parametrize("code", sorted(CODES))

@@ -127,3 +127,37 @@ def test_voice_and_filter_problems_read_in_vietnamese() -> None:
         assert problems
         for problem in problems:
             assert not say(problem).startswith(FALLBACK), problem.message
+
+
+FLOWS_CASES = {
+    # flows.yaml's cross-checks say their problem by code; the words are those the English patterns gave
+    "menu_button_not_goto": (
+        ("  menu_button: menu ", "  menu_button: chao "),
+        "menu_button phải là tên một lệnh có goto: (không phải “chao”).",
+    ),
+    "no_such_field_hint": (
+        ("Lệ phí: {procedure.fee.text}", "Lệ phí: {procedure.fee.txt}"),
+        "Thủ tục không có trường “fee.txt” (có phải “fee.text”?).",
+    ),
+    "template_lone_brace": (
+        ("Lệ phí: {procedure.fee.text}", "Lệ phí: {procedure.fee.text"),
+        "Có dấu “{” lẻ trong “Lệ phí: {procedure.fee.text”: chỗ điền dữ liệu viết trong cặp ngoặc nhọn, "
+        "như {procedure.fee.text}.",
+    ),
+    "template_unknown_filter": (
+        ("{procedure.fee.text|brief}", "{procedure.fee.text|ngan}"),
+        "Không có bộ lọc “|ngan”; chỉ dùng được |brief (câu đầu tiên).",
+    ),
+    "command_word_twice": (
+        ('"về menu", ', '"về menu", "quay lại", '),
+        "“quay lại” cũng là từ của lệnh “menu”.",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FLOWS_CASES))
+def test_flows_issues_carry_their_code_into_vietnamese(code: str) -> None:
+    (old, new), words = FLOWS_CASES[code]
+    problems = [p for p in _edit(old, new, "flows.yaml") if p.code == code]
+    assert problems, code
+    assert say(problems[0]) == words

@@ -29,21 +29,39 @@ def duplicates(flows: Flows) -> Iterator[Issue]:
         for i, step in enumerate(flow.steps):
             at: YamlPath = ("flows", flow_id, "steps", i)
             if step.id in seen:
-                yield Issue((*at, "id"), f"another step of '{flow_id}' is already called '{step.id}'")
+                yield Issue.of(
+                    (*at, "id"),
+                    "step_name_twice",
+                    "another step of '{flow}' is already called '{step}'",
+                    flow=flow_id,
+                    step=step.id,
+                )
             seen.add(step.id)
             if step.id in flows.flows:
-                yield Issue(
-                    (*at, "id"), f"'{step.id}' is also a flow's name; rename the step so targets are clear"
+                yield Issue.of(
+                    (*at, "id"),
+                    "step_is_flow_name",
+                    "'{step}' is also a flow's name; rename the step so targets are clear",
+                    step=step.id,
                 )
             if step.id == END:
-                yield Issue((*at, "id"), "'end' is reserved for finishing a flow; rename the step")
+                yield Issue.of(
+                    (*at, "id"), "step_named_end", "'end' is reserved for finishing a flow; rename the step"
+                )
             if isinstance(step, BranchStep) and step.else_ is None:
-                yield Issue((*at, "else"), "a branch needs else: (where to go when no case holds)")
+                yield Issue.of(
+                    (*at, "else"),
+                    "branch_needs_else",
+                    "a branch needs else: (where to go when no case holds)",
+                )
             buttons: set[str] = set(step.own_buttons)
             for j, button in enumerate(step.choices()):
                 if button.id in buttons:
-                    yield Issue(
-                        (*at, "buttons", j, "id"), f"the button id '{button.id}' is used twice in this step"
+                    yield Issue.of(
+                        (*at, "buttons", j, "id"),
+                        "button_id_twice",
+                        "the button id '{button}' is used twice in this step",
+                        button=button.id,
                     )
                 buttons.add(button.id)
 
@@ -61,11 +79,21 @@ def typed_words(flows: Flows) -> Iterator[Issue]:
                 if "{" in word or not key:
                     continue  # a label naming facts is only known once rendered
                 if isinstance(path[-1], int) and key in commands:  # a word, not a label
-                    yield Issue(
-                        path, f"'{word}' is a word of the command '{commands[key]}', which comes first"
+                    yield Issue.of(
+                        path,
+                        "word_of_command",
+                        "'{word}' is a word of the command '{command}', which comes first",
+                        word=word,
+                        command=commands[key],
                     )
                 elif owner.setdefault(key, button) != button:
-                    yield Issue(path, f"typing '{word}' would also press the button '{owner[key]}'")
+                    yield Issue.of(
+                        path,
+                        "word_presses_button",
+                        "typing '{word}' would also press the button '{button}'",
+                        word=word,
+                        button=owner[key],
+                    )
 
 
 def commands(flows: Flows) -> Iterator[Issue]:
@@ -74,14 +102,27 @@ def commands(flows: Flows) -> Iterator[Issue]:
         for j, word in enumerate(command.words):
             key = command_key(word)
             if not key:
-                yield Issue(("commands", name, "words", j), "a command word needs letters or digits")
+                yield Issue.of(
+                    ("commands", name, "words", j),
+                    "command_word_empty",
+                    "a command word needs letters or digits",
+                )
             elif owner.setdefault(key, name) != name:
-                yield Issue(
-                    ("commands", name, "words", j), f"'{word}' is also a word of command '{owner[key]}'"
+                yield Issue.of(
+                    ("commands", name, "words", j),
+                    "command_word_twice",
+                    "'{word}' is also a word of command '{command}'",
+                    word=word,
+                    command=owner[key],
                 )
     menu = flows.settings.menu_button
     if menu is not None and (menu not in flows.commands or flows.commands[menu].goto is None):
-        yield Issue(("settings", "menu_button"), f"menu_button must name a command with goto: (not '{menu}')")
+        yield Issue.of(
+            ("settings", "menu_button"),
+            "menu_button_not_goto",
+            "menu_button must name a command with goto: (not '{menu}')",
+            menu=menu,
+        )
 
 
 def handoff(flows: Flows) -> Iterator[Issue]:
@@ -90,14 +131,21 @@ def handoff(flows: Flows) -> Iterator[Issue]:
         for flow_id, flow in flows.flows.items():
             for i, step in enumerate(flow.steps):
                 if isinstance(step, HandoffStep):
-                    yield Issue(
+                    yield Issue.of(
                         ("flows", flow_id, "steps", i, "handoff"),
+                        "handoff_needs_section",
                         "a handoff step needs the handoff: section (who receives it, office hours, texts)",
                     )
         return
     for j, name in enumerate(flows.handoff.leave):
         if name not in flows.commands:
-            yield Issue(("handoff", "leave", j), f"no command named '{name}' ({', '.join(flows.commands)})")
+            yield Issue.of(
+                ("handoff", "leave", j),
+                "no_such_command",
+                "no command named '{command}' ({commands})",
+                command=name,
+                commands=", ".join(flows.commands),
+            )
 
 
 def check_flows(flows: Flows, catalogue: Catalogue | None = None) -> list[Issue]:

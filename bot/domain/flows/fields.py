@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from pydantic import BaseModel
 
 from bot.domain import conditions, templates
 from bot.domain.catalogue import Catalogue, Procedure, procedure_field_paths
-from bot.domain.flows.model import BranchStep, Flows, Issue
+from bot.domain.flows.model import BranchStep, Flows, Issue, YamlPath
 from bot.domain.flows.schema import FieldType, describe, record_model, term_paths
 from bot.domain.flows.sites import Site, all_steps, saved_answers, template_sites
 from bot.domain.messages import MESSAGE_LIMIT
@@ -36,52 +37,74 @@ class FieldChecker:
         self.flows = flows
         self.procedure_paths = procedure_field_paths()
 
-    def lookup(self, parts: tuple[str, ...], site: Site, condition: bool) -> FieldType | str:
-        """The type of a fact, or a message saying why it cannot be read here."""
+    def lookup(self, parts: tuple[str, ...], site: Site, condition: bool) -> FieldType | Issue:
+        """The type of a fact, or why it cannot be read here (an issue without a place: the caller's)."""
         head, rest = parts[0], parts[1:]
         if head == "procedure":
             if not rest:
-                return FieldType("record", True) if condition else "write a field, e.g. {procedure.name}"
+                if condition:
+                    return FieldType("record", True)
+                return Issue.of((), "fact_needs_field", "write a field, e.g. {{procedure.name}}")
             dotted = ".".join(rest)
             found = describe(Procedure, rest) if dotted in self.procedure_paths else None
-            return found or f"no procedure has the field '{dotted}'{_hint(dotted, self.procedure_paths)}"
+            return found or _no_field(dotted, self.procedure_paths, ())
         if head == "item":
             model = record_model(site.item) if site.item else None
             if model is None:
-                return "item. can only be used in a walk step or a formats: template"
+                return Issue.of(
+                    (), "item_outside_walk", "item. can only be used in a walk step or a formats: template"
+                )
             found = describe(model, rest)
-            return found or f"a {site.item} item has no field '{'.'.join(rest)}'"
+            return found or Issue.of(
+                (),
+                "no_such_item_field",
+                "a {item} item has no field '{field}'",
+                item=str(site.item),
+                field=".".join(rest),
+            )
         if head == "answers" and site.flow is not None and len(rest) == 1:
             saved = saved_answers(self.flows, site.flow)
             if rest[0] in saved:
                 return FieldType("text", nullable=True)
-            return f"no step of flow '{site.flow}' saves an answer '{rest[0]}' (saved: {_names(saved)})"
+            return Issue.of(
+                (),
+                "no_such_answer",
+                "no step of flow '{flow}' saves an answer '{answer}' (saved: {saved})",
+                flow=site.flow,
+                answer=rest[0],
+                saved=_names(saved),
+            )
         if head == "list":
             if site.item is None:
-                return "list. can only be used in a walk step or a formats: template"
+                return Issue.of(
+                    (), "list_outside_walk", "list. can only be used in a walk step or a formats: template"
+                )
             if rest in (("number",), ("total",)):
                 return FieldType("number")
-            return "write list.number or list.total"
+            return Issue.of((), "list_field", "write list.number or list.total")
         if head == "search" and len(rest) == 1 and rest[0] in SEARCH_FIELDS:
             return SEARCH_FIELDS[rest[0]]
         if head == "flow" and rest == ("called",) and condition:
             return FieldType("bool", choices=("true", "false"))
-        return (
-            f"unknown fact '{'.'.join(parts)}' (facts start with procedure., answers., search., item., list.)"
+        return Issue.of(
+            (),
+            "unknown_fact",
+            "unknown fact '{fact}' (facts start with procedure., answers., search., item., list.)",
+            fact=".".join(parts),
         )
 
     def template(self, site: Site) -> Iterator[Issue]:
         try:
             template = templates.parse(site.source)
         except templates.TemplateError as err:
-            yield Issue(site.path, str(err))
+            yield Issue(site.path, str(err), 0, err.code, MappingProxyType(err.params))
             return
         for index, parts in template.placeholders():
             # a text over several lines is a YAML block (`|-`): its lines start below the key
             below = index + 1 if "\n" in site.source else 0
             found = self.lookup(parts, site, condition=False)
-            if isinstance(found, str):
-                yield Issue(site.path, found, below)
+            if isinstance(found, Issue):
+                yield found.at(site.path, below)
                 continue
             if parts[0] not in ("procedure", "item"):
                 continue
@@ -89,26 +112,46 @@ class FieldChecker:
             if found.labelled:
                 missing = [c for c in found.choices if c not in self.flows.terms.get(key, {})]
                 if missing:
-                    yield Issue(site.path, f"terms: has no label for {key} = {', '.join(missing)}", below)
+                    yield Issue.of(
+                        site.path,
+                        "terms_no_label",
+                        "terms: has no label for {key} = {values}",
+                        lines_below=below,
+                        key=key,
+                        values=", ".join(missing),
+                    )
             if found.kind in ("record", "records") and key not in self.flows.formats:
-                yield Issue(site.path, f"formats: has no template for {key}, so it cannot be shown", below)
+                yield Issue.of(
+                    site.path,
+                    "formats_no_template",
+                    "formats: has no template for {key}, so it cannot be shown",
+                    lines_below=below,
+                    key=key,
+                )
         if site.message and len(template.static_text) > MESSAGE_LIMIT:
-            yield Issue(site.path, f"the text is longer than {MESSAGE_LIMIT} characters (Zalo's limit)")
+            yield Issue.of(
+                site.path,
+                "text_too_long",
+                "the text is longer than {n} characters (Zalo's limit)",
+                n=MESSAGE_LIMIT,
+            )
 
     def condition(self, site: Site) -> Iterator[Issue]:
         try:
             expr = conditions.parse(site.source)
         except conditions.ConditionError as err:
-            yield Issue(site.path, f"cannot read the condition: {err}")
+            yield Issue.of(
+                site.path, "condition_unreadable", "cannot read the condition: {why}", why=str(err)
+            )
             return
         for test in conditions.walk(expr):
             found = self.lookup(test.path.parts, site, condition=True)
-            if isinstance(found, str):
-                yield Issue(site.path, found)
+            if isinstance(found, Issue):
+                yield found.at(site.path)
             elif isinstance(test, conditions.Compare):
                 problem = _comparison(str(test.path), found, test.op, test.value)
                 if problem:
-                    yield Issue(site.path, problem)
+                    yield problem.at(site.path)
 
     def unknown_cases(self) -> Iterator[Issue]:
         """A branch reading a fact the catalogue may leave empty must say what happens then."""
@@ -128,10 +171,12 @@ class FieldChecker:
                     continue
                 kind = describe(Procedure, parts[1:])
                 if kind is not None and kind.nullable:
-                    yield Issue(
+                    yield Issue.of(
                         (*at, "branch", j, "when"),
-                        f"{test.path} can be unknown (left empty in the catalogue): add unknown: to this "
-                        f"branch, or a case 'when: {test.path} is unknown'",
+                        "unknown_not_handled",
+                        "{fact} can be unknown (left empty in the catalogue): add unknown: to this "
+                        "branch, or a case 'when: {fact} is unknown'",
+                        fact=str(test.path),
                     )
                     guarded.add(test.path)
 
@@ -141,43 +186,75 @@ class FieldChecker:
             for key, labels in table.items():
                 kind = paths.get(key)
                 if kind is None:
-                    yield Issue((section, key), f"no procedure has the field '{key}'{_hint(key, paths)}")
+                    yield _no_field(key, paths, (section, key))
                 elif kind.choices:
                     for value in labels:
                         if value not in kind.choices:
-                            yield Issue(
+                            yield Issue.of(
                                 (section, key, value),
-                                f"{key} is never '{value}' ({', '.join(kind.choices)})",
+                                "term_value_never",
+                                "{key} is never '{value}' ({values})",
+                                key=key,
+                                value=value,
+                                values=", ".join(kind.choices),
                             )
 
     def formats(self) -> Iterator[Issue]:
         for key in self.flows.formats:
             if record_model(key) is None:
-                yield Issue(("formats", key), f"'{key}' is not a record or list of records of a procedure")
+                yield Issue.of(
+                    ("formats", key),
+                    "format_not_record",
+                    "'{key}' is not a record or list of records of a procedure",
+                    key=key,
+                )
 
 
-def _comparison(name: str, kind: FieldType, op: str, value: conditions.Value) -> str | None:
+def _comparison(name: str, kind: FieldType, op: str, value: conditions.Value) -> Issue | None:
+    """Why a condition cannot compare the fact `name` with `value` (an issue without a place), if so."""
     if op in conditions.ORDERING:
-        return (
-            None if kind.kind == "number" and type(value) is int else f"{name} cannot be compared with {op}"
-        )
+        if kind.kind == "number" and type(value) is int:
+            return None
+        return Issue.of((), "compare_order", "{name} cannot be compared with {op}", name=name, op=op)
     if kind.kind == "bool":
-        return None if isinstance(value, bool) else f"{name} is true or false; compare with true or false"
+        if isinstance(value, bool):
+            return None
+        return Issue.of((), "compare_bool", "{name} is true or false; compare with true or false", name=name)
     if kind.kind == "choice":
         numeric = all(c.lstrip("-").isdigit() for c in kind.choices)
         written = str(value).lower() if isinstance(value, bool) else str(value)
         if written not in kind.choices or isinstance(value, bool) or numeric != isinstance(value, int):
             shown = ", ".join(kind.choices if numeric else (f'"{c}"' for c in kind.choices))
-            return f"{name} is one of {shown}; it is never {value!r}"
+            return Issue.of(
+                (),
+                "compare_choice",
+                "{name} is one of {choices}; it is never {value}",
+                name=name,
+                choices=shown,
+                value=repr(value),
+            )
         return None
     if kind.kind == "number":
-        return None if type(value) is int else f"{name} is a number; compare it with a number"
-    return None if isinstance(value, str) else f"{name} is text; compare it with text in quotes"
+        if type(value) is int:
+            return None
+        return Issue.of((), "compare_number", "{name} is a number; compare it with a number", name=name)
+    if isinstance(value, str):
+        return None
+    return Issue.of((), "compare_text", "{name} is text; compare it with text in quotes", name=name)
 
 
-def _hint(name: str, known: object) -> str:
+def _no_field(name: str, known: object, path: YamlPath) -> Issue:
+    """No procedure has the field `name`; with the closest of the `known` ones when one is close."""
     close = difflib.get_close_matches(name, list(known), n=1)  # type: ignore[call-overload]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if close:
+        return Issue.of(
+            path,
+            "no_such_field_hint",
+            "no procedure has the field '{field}' (did you mean '{hint}'?)",
+            field=name,
+            hint=close[0],
+        )
+    return Issue.of(path, "no_such_field", "no procedure has the field '{field}'", field=name)
 
 
 def _names(names: set[str]) -> str:
@@ -204,8 +281,14 @@ def rendered_lengths(flows: Flows, catalogue: Catalogue) -> Iterator[Issue]:
             for facts in _each_item(templates.Facts(procedure=procedure), site.item):
                 length = len(templates.render(template, facts, wording))
                 if length > MESSAGE_LIMIT:
-                    message = f"for '{procedure.id}' this text is {length} characters (limit {MESSAGE_LIMIT})"
-                    yield Issue(site.path, message)
+                    yield Issue.of(
+                        site.path,
+                        "rendered_too_long",
+                        "for '{id}' this text is {n} characters (limit {limit})",
+                        id=procedure.id,
+                        n=length,
+                        limit=MESSAGE_LIMIT,
+                    )
                     break
 
 

@@ -40,21 +40,25 @@ class GraphChecker:
         for (flow, _), found in self.exits.items():
             for exit_ in found:
                 if exit_.target != END and self.place(flow, exit_.target) is None:
-                    yield Issue(exit_.path, self.unknown(flow, exit_.target))
+                    yield self.unknown(flow, exit_.target).at(exit_.path)
                 if exit_.callee is None:
                     continue
                 if exit_.callee == END:
-                    yield Issue(exit_.callee_path, "call: needs a flow to run, not end")
+                    yield Issue.of(exit_.callee_path, "call_end", "call: needs a flow to run, not end")
                 elif self.place(flow, exit_.callee) is None:
-                    yield Issue(exit_.callee_path, self.unknown(flow, exit_.callee))
+                    yield self.unknown(flow, exit_.callee).at(exit_.callee_path)
         for (flow, step_id), _ in self.exits.items():
             step = self.flows.step(flow, step_id)
             index = next(i for i, s in enumerate(self.flows.flows[flow].steps) if s.id == step_id)
             for j, button in enumerate(step.choices() if step else ()):
                 if button.command is not None and button.command not in self.flows.commands:
                     path: YamlPath = ("flows", flow, "steps", index, "buttons", j, "command")
-                    yield Issue(
-                        path, f"no command named '{button.command}' ({', '.join(self.flows.commands)})"
+                    yield Issue.of(
+                        path,
+                        "no_such_command",
+                        "no command named '{command}' ({commands})",
+                        command=button.command,
+                        commands=", ".join(self.flows.commands),
                     )
         settings = self.flows.settings
         named: list[tuple[YamlPath, str]] = [
@@ -66,17 +70,44 @@ class GraphChecker:
             ]
         for path, target in named:
             if target == END or self.place(target, target) is None:
-                yield Issue(path, f"no flow named '{target}' (flows: {', '.join(self.flows.flows)})")
+                yield Issue.of(
+                    path,
+                    "no_such_flow",
+                    "no flow named '{flow}' (flows: {flows})",
+                    flow=target,
+                    flows=", ".join(self.flows.flows),
+                )
 
-    def unknown(self, flow: str, target: str) -> str:
+    def unknown(self, flow: str, target: str) -> Issue:
+        """Why `target` names nothing, seen from `flow` (without a place: the caller knows it)."""
         other, _, step = target.partition(".")
         if step and other not in self.flows.flows:
-            return f"no flow named '{other}' (flows: {', '.join(self.flows.flows)})"
+            return Issue.of(
+                (),
+                "no_such_flow",
+                "no flow named '{flow}' (flows: {flows})",
+                flow=other,
+                flows=", ".join(self.flows.flows),
+            )
         shown = other if step else flow
         steps = ", ".join(s.id for s in self.flows.flows[shown].steps)
         if step:
-            return f"the flow '{other}' has no step '{step}' (its steps: {steps})"
-        return f"no step or flow named '{target}' (steps of {flow}: {steps})"
+            return Issue.of(
+                (),
+                "no_such_step_in_flow",
+                "the flow '{flow}' has no step '{step}' (its steps: {steps})",
+                flow=other,
+                step=step,
+                steps=steps,
+            )
+        return Issue.of(
+            (),
+            "no_such_target",
+            "no step or flow named '{target}' (steps of {flow}: {steps})",
+            target=target,
+            flow=flow,
+            steps=steps,
+        )
 
     def entries(self) -> set[Place]:
         """Places entered from outside their flow: flow starts and flow.step targets."""
@@ -102,8 +133,11 @@ class GraphChecker:
         used_flows = {flow for flow, _ in entries}
         for flow_id, flow in self.flows.flows.items():
             if flow_id not in used_flows:
-                yield Issue(
-                    ("flows", flow_id), f"the flow '{flow_id}' is never used (no goto, call or setting)"
+                yield Issue.of(
+                    ("flows", flow_id),
+                    "flow_never_used",
+                    "the flow '{flow}' is never used (no goto, call or setting)",
+                    flow=flow_id,
                 )
                 continue
             seen: set[Place] = set()
@@ -119,8 +153,11 @@ class GraphChecker:
                         todo.append(target)
             for i, step in enumerate(flow.steps):
                 if (flow_id, step.id) not in seen:
-                    yield Issue(
-                        ("flows", flow_id, "steps", i, "id"), f"the step '{step.id}' can never be reached"
+                    yield Issue.of(
+                        ("flows", flow_id, "steps", i, "id"),
+                        "step_never_reached",
+                        "the step '{step}' can never be reached",
+                        step=step.id,
                     )
 
     def loops(self) -> Iterator[Issue]:
@@ -140,7 +177,12 @@ class GraphChecker:
                 flow, step_id = start
                 index = next(i for i, s in enumerate(self.flows.flows[flow].steps) if s.id == step_id)
                 shown = " -> ".join(f"{f}.{s}" for f, s in [*cycle, cycle[0]])
-                yield Issue(("flows", flow, "steps", index), f"these steps go round without waiting: {shown}")
+                yield Issue.of(
+                    ("flows", flow, "steps", index),
+                    "steps_loop",
+                    "these steps go round without waiting: {steps}",
+                    steps=shown,
+                )
 
     def returns(self) -> Iterator[Issue]:
         """Calls into a flow that can never reach `end` from where it is entered: they never come back."""
@@ -157,10 +199,13 @@ class GraphChecker:
                 callee = self.place(flow, exit_.callee) if exit_.callee and exit_.callee != END else None
                 if callee is not None and callee not in ending:
                     flow_id, step_id = callee
-                    message = (
-                        f"the flow '{flow_id}' never reaches end from '{step_id}', so this call never returns"
+                    yield Issue.of(
+                        exit_.callee_path,
+                        "call_never_returns",
+                        "the flow '{flow}' never reaches end from '{step}', so this call never returns",
+                        flow=flow_id,
+                        step=step_id,
                     )
-                    yield Issue(exit_.callee_path, message)
 
     def ends(self, flow: str, exit_: Exit, ending: set[Place]) -> bool:
         if exit_.callee is not None:

@@ -26,8 +26,10 @@ has...) are checked by `bot.domain.flows.checks` once the shapes here are valid.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import field as _field
+from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -61,8 +63,23 @@ class Issue:
     """A cross-reference problem, at a data path of flows.yaml (the loader turns it into FILE:LINE)."""
 
     path: YamlPath  # e.g. ("flows", "menu", "steps", 2, "goto")
-    message: str
+    message: str  # the English sentence (`motcua validate`), `english` of `of` filled with `params`
     lines_below: int = 0  # inside a multi-line text: how many lines below the value's first line
+    # the kind of problem and the values it names, so the admin pages can say it in Vietnamese
+    # (bot/admin/problems_vi.py) without reading the English; they only restate `message`
+    code: str = _field(default="", compare=False)
+    params: Mapping[str, str | int] = _field(default_factory=lambda: MappingProxyType({}), compare=False)
+
+    @classmethod
+    def of(
+        cls, path: YamlPath, code: str, english: str, /, *, lines_below: int = 0, **params: str | int
+    ) -> Issue:
+        """An issue whose English message is `english` filled with `params` ({name} placeholders)."""
+        return cls(path, english.format(**params), lines_below, code, MappingProxyType(params))
+
+    def at(self, path: YamlPath, lines_below: int = 0) -> Issue:
+        """The same issue at another place: helpers that judge a fact do not know where it is written."""
+        return replace(self, path=path, lines_below=lines_below)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,20 +62,36 @@ def topic_issues(flows: Flows) -> Iterator[Issue]:
         at = ("topics", topic_id)
         try:
             if flows.resolve(topic.target, topic.target) is None:
-                yield Issue((*at, "target"), "a topic needs a flow or a step to lead to, not end")
+                yield Issue.of(
+                    (*at, "target"), "topic_to_end", "a topic needs a flow or a step to lead to, not end"
+                )
         except KeyError:
-            yield Issue((*at, "target"), f"no flow or step named '{topic.target}' (write flow or flow.step)")
+            yield Issue.of(
+                (*at, "target"),
+                "topic_no_target",
+                "no flow or step named '{target}' (write flow or flow.step)",
+                target=topic.target,
+            )
         for j, phrasing in enumerate(topic.phrasings):
             key = phrasing_key(phrasing)
             if not key.replace("…", "").strip():
-                yield Issue((*at, "phrasings", j), "a phrasing needs letters or digits")
+                yield Issue.of((*at, "phrasings", j), "phrasing_empty", "a phrasing needs letters or digits")
                 continue
             first = owner.setdefault(key, topic_id)
             if first == topic_id and key in _seen_in(topic.phrasings[:j]):
-                yield Issue((*at, "phrasings", j), f"'{phrasing}' is already a phrasing of this topic")
+                yield Issue.of(
+                    (*at, "phrasings", j),
+                    "phrasing_twice",
+                    "'{phrasing}' is already a phrasing of this topic",
+                    phrasing=phrasing,
+                )
             elif first != topic_id:
-                yield Issue(
-                    (*at, "phrasings", j), f"'{phrasing}' is already a phrasing of the topic '{first}'"
+                yield Issue.of(
+                    (*at, "phrasings", j),
+                    "phrasing_of_other_topic",
+                    "'{phrasing}' is already a phrasing of the topic '{topic}'",
+                    phrasing=phrasing,
+                    topic=first,
                 )
 
 
