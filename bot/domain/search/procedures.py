@@ -28,6 +28,7 @@ from typing import Any, Literal
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.question_parts import question_parts
+from bot.domain.search.actions import Actions, factor
 from bot.domain.search.index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search.prior import prior
 from bot.domain.search.score import Term, Typed, candidates, rescore, said_of
@@ -35,6 +36,7 @@ from bot.domain.search.topics import Found, TopicFinder, TopicSpec, pattern
 from bot.domain.text import Speller, clip
 
 Decision = Literal["match", "choose", "none"]
+Scored = tuple[float, Entry, float]  # a candidate's score (its order), the procedure, how well its words fit
 Kind = Literal["procedure", "topic"]
 
 UNKNOWN = 0.7  # a word the catalogue does not know: probably about something else
@@ -93,12 +95,16 @@ class ProcedureIndex:
         about: dict[str, tuple[str | None, str]],
         topics: list[TopicSpec],
         priors: dict[str, float] | None = None,
+        actions: Actions | None = None,
+        carried: dict[str, frozenset[int]] | None = None,
     ) -> None:
         self._index = index
         self._weights = index.weights
         self._reader = reader
         self._about = about  # procedure id -> (code, tier)
         self._priors = priors or {}  # procedure id -> its factor when not 1.0 (search/prior.py)
+        self._actions = actions  # the lexicon's action words (search/actions.py)
+        self._carried = carried or {}  # procedure id -> the actions its names and aliases carry
         self._numbers = {entry.id: number for number, entry in enumerate(index.entries)}
         # The syllables the catalogue's phrases (and the topics') use, with how many procedures use each.
         frequency: dict[str, int] = {}
@@ -120,8 +126,14 @@ class ProcedureIndex:
         worded, _ = TopicFinder.split(specs, reader)
         index = build_index(catalogue, lexicon, reader, worded)
         about: dict[str, tuple[str | None, str]] = {p.id: (p.code, p.tier) for p in catalogue.procedures()}
-        priors = {p.id: factor for p in catalogue.procedures() if (factor := prior(p)) != 1.0}
-        return cls(index, reader, about, specs, priors)
+        priors = {p.id: value for p in catalogue.procedures() if (value := prior(p)) != 1.0}
+        actions = Actions(lexicon.actions, reader)
+        carried = {
+            p.id: found
+            for p in catalogue.procedures()
+            if (found := actions.carried([p.name, p.short_name, *p.aliases]))
+        }
+        return cls(index, reader, about, specs, priors, actions, carried)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         # Composed form first: a decomposed "Ố" is three code points, which would count toward the length
@@ -130,6 +142,7 @@ class ProcedureIndex:
         question, story = question_parts(text)
         terms, marked = self._query_terms(question)
         asked = self._says_a_name(terms, marked)  # by the question alone
+        wanted = self._actions.of_text(question) if self._actions else frozenset()
         limit = max(0, limit)
         found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
         lenient = None
@@ -137,12 +150,12 @@ class ProcedureIndex:
             terms, marked = self._with_story(terms, text, story)
             lenient = self._says_a_name(terms, marked)
         if found is None:
-            return self._decide(query, self._scored(terms, marked), limit, lenient)
+            return self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
         if found.spec.declines:
             # Outside what the bot does (a dispute, a lawsuit), unless the question plainly names a
             # procedure ("chưa ly hôn có tách khẩu được không": tách khẩu is the request).
-            result = self._decide(query, self._scored(terms, marked), limit, lenient)
+            result = self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
             named = result.decision != "none" and asked(self._entry(result.matches[0].id))
             return (
                 result
@@ -151,10 +164,10 @@ class ProcedureIndex:
             )
         rest = _rest(terms, found)
         said_more = sum(t.weight for t in rest) >= REST_MIN
-        result = self._decide(query, self._scored(rest, marked) if said_more else [], limit, lenient)
+        result = self._decide(query, self._scored(rest, marked, wanted) if said_more else [], limit, lenient)
         if rest != terms:
             # A procedure named by the topic's words too ("định danh điện tử mức 2") is the clearer answer.
-            whole = self._decide(query, self._scored(terms, marked), limit, lenient)
+            whole = self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
             if whole.decision == "match" and (result.decision != "match" or _top(whole) >= _top(result)):
                 result = whole
         return replace(result, topic=topic, rest=said_more)
@@ -181,13 +194,20 @@ class ProcedureIndex:
                 merged[term.key] = term._replace(weight=weight)
         return list(merged.values()), _marked(text)
 
-    def _scored(self, terms: list[Term], marked: bool) -> list[tuple[float, Entry]]:
+    def _scored(self, terms: list[Term], marked: bool, wanted: frozenset[int] = frozenset()) -> list[Scored]:
+        """Candidates best first: (score, procedure, fit). The fit is how well its words fit the question;
+        the score, which orders them, also reads the prior (search/prior.py: near ties) and, when the
+        question states an action, whether the procedure's names carry it (search/actions.py: a
+        must-match). The decision reads the fit, so that it stays about the words."""
         shortlist = candidates(self._index, terms)
         scored = rescore(self._index, terms, shortlist, marked) if shortlist else []
-        if not self._priors:
-            return scored
-        weighed = [(score * self._priors.get(entry.id, 1.0), entry) for score, entry in scored]
-        weighed.sort(key=lambda row: -round(row[0]))  # stable: equal scores keep rescore's order
+        priors, carried = self._priors, self._carried
+        weighed = [
+            (fit * priors.get(entry.id, 1.0) * factor(wanted, carried.get(entry.id, frozenset())), entry, fit)
+            for fit, entry in scored
+        ]
+        if priors or wanted:
+            weighed.sort(key=lambda row: -round(row[0]))  # stable: equal scores keep rescore's order
         return weighed
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
@@ -223,17 +243,18 @@ class ProcedureIndex:
                 terms[key] = Term(key, self._weights[key], (first, second))
         return [t for t in terms.values() if t.weight > 0], marked
 
-    def _fit(self, row: tuple[float, Entry]) -> float:
-        return row[0] / self._priors.get(row[1].id, 1.0)
+    @staticmethod
+    def _fit(row: Scored) -> float:
+        return row[2]
 
     def _decide(
         self,
         query: str,
-        scored: list[tuple[float, Entry]],
+        scored: list[Scored],
         limit: int,
         lenient: Callable[[Entry], bool] | None = None,
     ) -> SearchResult:
-        procedures = [(score, entry) for score, entry in scored if entry.id != OFF_TOPIC]
+        procedures = [row for row in scored if row[1].id != OFF_TOPIC]
         if not procedures or limit == 0:
             return SearchResult(query, "none", ())
         best = procedures[0][0]
@@ -244,7 +265,7 @@ class ProcedureIndex:
                 max(0, min(100, round(score))),
                 *self._about.get(entry.id, (None, "curated")),
             )
-            for score, entry in procedures[:limit]
+            for score, entry, _ in procedures[:limit]
             if score > 0 and score >= best - LIST_WITHIN
         )
         # The decision reads how well the words fit, without the prior (search/prior.py only orders near
@@ -261,7 +282,11 @@ class ProcedureIndex:
             and best >= LONG_NONE_BELOW
             and (best - runner_up >= LONG_LEAD or lenient(procedures[0][1]))
         )
-        if scored[0][1].id == OFF_TOPIC or (best < NONE_BELOW and not kept):
+        # Whether anything fits reads every listed candidate: one put first for the action the question
+        # states may fit its words less than one it passed ("xin cấp lại sổ đỏ bị mất": "Cấp lại Giấy
+        # chứng nhận do bị mất" before "Đăng ký đất đai … lần đầu"), and the list is still worth offering.
+        fits = max(self._fit(row) for row in procedures[: max(1, len(shown))])
+        if scored[0][1].id == OFF_TOPIC or (fits < NONE_BELOW and not kept):
             decision: Decision = "none"
         elif best >= MATCH_FROM and best - second >= MATCH_GAP:
             decision = "match"
