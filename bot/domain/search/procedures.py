@@ -28,10 +28,10 @@ from typing import Any, Literal
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
 from bot.domain.question_parts import question_parts
-from bot.domain.search.actions import Actions, factor
+from bot.domain.search.actions import FIT_SHARE, NOTHING_STATED, OBJECT_SHARE, Actions, Stated
 from bot.domain.search.index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search.prior import prior
-from bot.domain.search.score import Term, Typed, candidates, rescore, said_of
+from bot.domain.search.score import Term, Typed, candidates, covered, rescore, said_of
 from bot.domain.search.topics import Found, TopicFinder, TopicSpec, pattern
 from bot.domain.text import Speller, clip
 
@@ -142,7 +142,7 @@ class ProcedureIndex:
         question, story = question_parts(text)
         terms, marked = self._query_terms(question)
         asked = self._says_a_name(terms, marked)  # by the question alone
-        wanted = self._actions.of_text(question) if self._actions else frozenset()
+        wanted = self._actions.of_text(question) if self._actions else NOTHING_STATED
         limit = max(0, limit)
         found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
         lenient = None
@@ -194,21 +194,39 @@ class ProcedureIndex:
                 merged[term.key] = term._replace(weight=weight)
         return list(merged.values()), _marked(text)
 
-    def _scored(self, terms: list[Term], marked: bool, wanted: frozenset[int] = frozenset()) -> list[Scored]:
+    def _scored(self, terms: list[Term], marked: bool, wanted: Stated = NOTHING_STATED) -> list[Scored]:
         """Candidates best first: (score, procedure, fit). The fit is how well its words fit the question;
-        the score, which orders them, also reads the prior (search/prior.py: near ties) and, when the
-        question states an action, whether the procedure's names carry it (search/actions.py: a
-        must-match). The decision reads the fit, so that it stays about the words."""
+        the score also reads the prior (search/prior.py: near ties). When the question states an action,
+        the candidates whose names carry it and that are about the same thing come first
+        (search/actions.py: a must-match). The decision reads the fit, so that it stays about the words."""
         shortlist = candidates(self._index, terms)
         scored = rescore(self._index, terms, shortlist, marked) if shortlist else []
-        priors, carried = self._priors, self._carried
-        weighed = [
-            (fit * priors.get(entry.id, 1.0) * factor(wanted, carried.get(entry.id, frozenset())), entry, fit)
-            for fit, entry in scored
-        ]
-        if priors or wanted:
+        priors = self._priors
+        weighed = [(fit * priors.get(entry.id, 1.0), entry, fit) for fit, entry in scored]
+        if priors:
             weighed.sort(key=lambda row: -round(row[0]))  # stable: equal scores keep rescore's order
+        if wanted.actions and weighed:
+            first = self._carrying(weighed, terms, marked, wanted)
+            weighed.sort(key=lambda row: row[1].id not in first)  # stable: the order above within each
         return weighed
+
+    def _carrying(self, weighed: list[Scored], terms: list[Term], marked: bool, wanted: Stated) -> set[str]:
+        """The candidates that carry a stated action and are about the same thing as the best candidate:
+        they fit the question at least FIT_SHARE as well, and explain at least OBJECT_SHARE as much of
+        its object (its terms without the action's words) as the candidate explaining the most of it."""
+        best = max(row[2] for row in weighed)
+        carriers = [
+            row[1]
+            for row in weighed
+            if row[2] >= FIT_SHARE * best and self._carried.get(row[1].id, frozenset()) & wanted.actions
+        ]
+        if not carriers:
+            return set()
+        rest = [t for t in terms if wanted.words.isdisjoint(t.key.split())]
+        numbers = [self._numbers[row[1].id] for row in weighed if row[1].id != OFF_TOPIC]
+        shares = dict(zip(numbers, covered(self._index, rest, numbers, marked), strict=True))
+        enough = OBJECT_SHARE * max(shares.values(), default=0.0)
+        return {entry.id for entry in carriers if shares.get(self._numbers[entry.id], 0.0) >= enough > 0}
 
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
         marked = _marked(query)
