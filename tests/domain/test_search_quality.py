@@ -41,7 +41,7 @@ LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue ch
 # With the portal tier's ~2,600 procedures beside the curated ones (what the bot serves by default).
 PORTAL = ROOT / "portal.json"
 PORTAL_DEV_BAR = Bar(0.98, 1.0, 1.0)
-PORTAL_LONG_BAR = Bar(0.72, 0.78, 0.84)
+PORTAL_LONG_BAR = Bar(0.73, 0.79, 0.84)
 
 
 @dataclass(frozen=True)
@@ -239,3 +239,29 @@ def test_a_lost_vehicle_registration_is_not_a_driving_licence(
     first = result.matches[0].name.lower()
     assert "lái xe" not in first, (question, [m.name for m in result.matches])
     assert "cấp lại" in first and "đăng ký xe" in first, (question, [m.name for m in result.matches])
+
+
+def test_a_story_about_one_procedure_gets_a_short_list(portal_index: ProcedureIndex) -> None:
+    """A long message scores low for the same request; when its first candidate leads the next and
+    explains a fair share of the whole message, the citizen gets a short list to pick from (with its
+    "not here" button), not a dead end."""
+    story = (
+        "Năm ngoái tôi làm thẻ căn cước gắn chip ở công an huyện. Tháng trước đi chợ tôi bị móc túi, "
+        "mất cả ví lẫn thẻ căn cước. Giờ tôi phải làm gì để có thẻ mới?"
+    )
+    result = portal_index.search(story)
+    assert result.decision == "choose", result
+    assert "cap-lai-can-cuoc" in [m.id for m in result.matches[:3]], result
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Hàng xóm nhà tôi xây tường lấn sang đất nhà tôi gần nửa mét. Tôi đã báo tổ trưởng dân phố nhưng "
+        "họ không chịu dỡ. Tôi có thể kiện ra tòa được không?",
+        "Công ty tôi đang làm trả lương chậm ba tháng liền, quản lý cứ hứa hẹn mãi. Tôi muốn nghỉ việc "
+        "nhưng sợ mất tiền lương. Tôi nên làm gì?",
+    ],
+)
+def test_a_story_about_no_procedure_stays_unanswered(portal_index: ProcedureIndex, story: str) -> None:
+    assert portal_index.search(story).decision == "none"

@@ -51,6 +51,8 @@ STORY = 0.4  # a word of the story around the question counts this much (questio
 LONG_NONE_BELOW = 40  # in a long message, a best score from here is kept when a name is said whole
 LONG_LEAD = 15  # ...or when it leads the next procedure by this much
 NAME_SAID = 0.9  # said whole: a name or alias (field weight 0.95 or 1.0), not a keyword (0.8)
+LONG_NEAR_LEAD = 8  # ...or when it leads by this much and explains this share of the whole message
+LONG_COVERS = 0.25
 REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
 
 
@@ -148,7 +150,7 @@ class ProcedureIndex:
         lenient = None
         if story:
             terms, marked = self._with_story(terms, text, story)
-            lenient = self._says_a_name(terms, marked)
+            lenient = self._long_message(terms, marked)
         if found is None:
             return self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
@@ -184,6 +186,21 @@ class ProcedureIndex:
             return said_of(self._index, terms, numbers[entry.id], marked) >= NAME_SAID
 
         return says
+
+    def _long_message(self, terms: list[Term], marked: bool) -> Callable[[Entry, float], bool]:
+        """Whether a long message's first candidate, below NONE_BELOW but from LONG_NONE_BELOW, is still
+        worth a short list, given its lead over the next: the question says one of its names whole, or
+        it leads by LONG_NEAR_LEAD and explains a fair share of the whole message (a story about a lost
+        land certificate and a bank loan is about the certificate, though no sentence names it)."""
+        says = self._says_a_name(terms, marked)
+
+        def worth(entry: Entry, lead: float) -> bool:
+            if says(entry):
+                return True
+            number = self._numbers[entry.id]
+            return lead >= LONG_NEAR_LEAD and covered(self._index, terms, [number], marked)[0] >= LONG_COVERS
+
+        return worth
 
     def _with_story(self, asked: list[Term], text: str, story: str) -> tuple[list[Term], bool]:
         """The question's terms, and the story's at STORY of their weight (a term in both: the larger)."""
@@ -270,7 +287,7 @@ class ProcedureIndex:
         query: str,
         scored: list[Scored],
         limit: int,
-        lenient: Callable[[Entry], bool] | None = None,
+        lenient: Callable[[Entry, float], bool] | None = None,
     ) -> SearchResult:
         procedures = [row for row in scored if row[1].id != OFF_TOPIC]
         if not procedures or limit == 0:
@@ -298,7 +315,7 @@ class ProcedureIndex:
         kept = (
             lenient is not None
             and best >= LONG_NONE_BELOW
-            and (best - runner_up >= LONG_LEAD or lenient(procedures[0][1]))
+            and (best - runner_up >= LONG_LEAD or lenient(procedures[0][1], best - runner_up))
         )
         # Whether anything fits reads every listed candidate: one put first for the action the question
         # states may fit its words less than one it passed ("xin cấp lại sổ đỏ bị mất": "Cấp lại Giấy
