@@ -144,7 +144,7 @@ class ProcedureIndex:
         question, story = question_parts(text)
         terms, marked = self._query_terms(question)
         asked = self._says_a_name(terms, marked)  # by the question alone
-        wanted = self._actions.of_text(question) if self._actions else NOTHING_STATED
+        wanted = self._actions.stated(self._repaired(question)) if self._actions else NOTHING_STATED
         limit = max(0, limit)
         found = self._finder.find(question, terms, marked)  # a topic is what is asked, not the story
         lenient = None
@@ -245,6 +245,15 @@ class ProcedureIndex:
         enough = OBJECT_SHARE * max(shares.values(), default=0.0)
         return {entry.id for entry in carriers if shares.get(self._numbers[entry.id], 0.0) >= enough > 0}
 
+    def _repaired(self, text: str) -> list[Word]:
+        """The words as the lexicon reads them, those the catalogue does not know repaired as in
+        _query_terms ("thy đổi" is "thay đổi"), function words kept ("bị mất")."""
+        words: list[Word] = []
+        for word in self._reader.read(text):
+            fixed = None if word.folded in self._speller else self._speller.repair(word.folded)
+            words.extend([Word(part, part, False) for part in fixed] if fixed else [word])
+        return words
+
     def _query_terms(self, query: str) -> tuple[list[Term], bool]:
         marked = _marked(query)
         kept: list[Typed] = []
@@ -306,8 +315,10 @@ class ProcedureIndex:
         # The decision reads how well the words fit, without the prior (search/prior.py only orders near
         # ties): a portal procedure that fits clearly better than a curated one is still one clear answer.
         best = self._fit(procedures[0])
-        # The runner-up may be the off-topic reading: then a close call is not a clear answer either.
-        second = self._fit(scored[1]) if len(scored) > 1 else 0.0
+        # The runner-up may be the off-topic reading: then a close call is not a clear answer either. It
+        # is the best fit behind the first, whatever the order: a procedure put first for the action the
+        # question states is no clear answer when one it passed fits the words about as well.
+        second = max((self._fit(row) for row in scored[1:] if row[0] >= scored[1][0]), default=0.0)
         # A long message (a story, then the question) scores lower for the same request: its first
         # candidate is still offered when the question says one of its names whole, or when it stands
         # well clear of the others.
