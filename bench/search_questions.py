@@ -40,6 +40,7 @@ CODE = (
     "bot/domain/search/procedures.py",
     "bot/domain/search/topics.py",
     "bot/domain/search/prior.py",
+    "bot/domain/search/actions.py",
     "bot/domain/question_parts.py",
     "lexicon.yaml",
     "flows.yaml",
