@@ -96,14 +96,14 @@ def short_title(label: str, limit: int = MAX_TITLE) -> str:
     if len(label) <= limit:
         return label
     lead, cut, tail = label.partition(f"{PARTS} ")
-    room = limit - len(tail) - len(f"{ELLIPSIS} ")  # for the opening words
-    if cut and tail and room >= MIN_LEAD:
+    opening = limit - len(tail) - len(f"{ELLIPSIS} ")  # characters left for the opening words
+    if cut and tail and opening >= MIN_LEAD:
         kept = ""
         for word in lead.split():
-            if len(f"{kept} {word}".strip()) > room:
+            if len(f"{kept} {word}".strip()) > opening:
                 break
             kept = f"{kept} {word}".strip()
-        return f"{kept.rstrip(' ,.;:-') or lead[:room]}{ELLIPSIS} {tail}"
+        return f"{kept.rstrip(' ,.;:-') or lead[:opening]}{ELLIPSIS} {tail}"
     room = label[: limit - len(ELLIPSIS)]
     space = room.rfind(" ")
     if space >= limit // 2:
