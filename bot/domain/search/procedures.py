@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.lexicon import Lexicon, Reader, Word, to_words
-from bot.domain.question_parts import question_parts
+from bot.domain.question_parts import STORY_FROM, question_parts
 from bot.domain.search.actions import FIT_SHARE, NOTHING_STATED, OBJECT_SHARE, Actions, Stated
 from bot.domain.search.index import OFF_TOPIC, Entry, Index, build_index
 from bot.domain.search.prior import prior
@@ -150,6 +150,9 @@ class ProcedureIndex:
         lenient = None
         if story:
             terms, marked = self._with_story(terms, text, story)
+        if story or len(" ".join(text.split())) >= STORY_FROM:
+            # A long message scores lower for the same request, whether its sentences tell a story
+            # or all ask ("…tách hộ với cha mẹ…? Thủ tục hồ sơ như thế nào?").
             lenient = self._long_message(terms, marked)
         if found is None:
             return self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
