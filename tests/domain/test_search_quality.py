@@ -41,7 +41,7 @@ LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue ch
 # With the portal tier's ~2,600 procedures beside the curated ones (what the bot serves by default).
 PORTAL = ROOT / "portal.json"
 PORTAL_DEV_BAR = Bar(0.98, 1.0, 1.0)
-PORTAL_LONG_BAR = Bar(0.73, 0.79, 0.84)
+PORTAL_LONG_BAR = Bar(0.74, 0.81, 0.9)  # without the portal-only questions
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,10 @@ def index() -> ProcedureIndex:
     return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml").index
 
 
-def check(index: ProcedureIndex, path: Path, name: str, bar: Bar) -> Quality:
-    rows = read_labelled(path)
+def check(
+    index: ProcedureIndex, path: Path, name: str, bar: Bar, skip: frozenset[str] = frozenset()
+) -> Quality:
+    rows = [row for row in read_labelled(path) if row.query not in skip]
     known = set(load_catalogue(ROOT / "procedures"))
     unknown = {i for row in rows for i in row.gold} - known
     assert not unknown, f"{path} names procedures the catalogue lacks: {sorted(unknown)}"
@@ -151,16 +153,20 @@ def portal_index() -> ProcedureIndex:
 
 def test_quality_with_the_portal_tier(portal_index: ProcedureIndex) -> None:
     """Common questions still land on the curated, citizen-facing procedure among ~2,600 portal ones."""
-    check(portal_index, LONG, "long questions, with the portal tier", PORTAL_LONG_BAR)
+    # The long set's portal-only questions (NONE there: no curated procedure answers them) are answered
+    # by the portal tier now; test_portal_only_questions_find_the_portal_procedure measures them.
+    portal_only = frozenset(row.query for row in read_labelled(PORTAL_QUESTIONS))
+    check(portal_index, LONG, "long questions, with the portal tier", PORTAL_LONG_BAR, portal_only)
     if DEV.exists():
         check(portal_index, DEV, "dev set, with the portal tier", PORTAL_DEV_BAR)
 
 
 # Questions answerable only with the portal tier; gold = national codes. A floor at the measured
-# figures (32 % top-1, 44 % top-3 since the action a question states is a must-match; 14 % / 44 %
-# before, 12 % / 40 % before that), so the portal tier cannot silently fall back to where it was.
+# figures (36 % top-1, 50 % top-3 since the action a question states is a must-match and long
+# questions that name a procedure get a short list; 14 % / 44 % before, 12 % / 40 % before that),
+# so the portal tier cannot silently fall back to where it was.
 PORTAL_QUESTIONS = ROOT / "tests" / "data" / "portal_questions.tsv"
-PORTAL_ONLY_BAR = Bar(0.30, 0.44, 0.0)
+PORTAL_ONLY_BAR = Bar(0.34, 0.48, 0.0)
 
 
 def test_portal_only_questions_find_the_portal_procedure(portal_index: ProcedureIndex) -> None:
@@ -265,3 +271,15 @@ def test_a_story_about_one_procedure_gets_a_short_list(portal_index: ProcedureIn
 )
 def test_a_story_about_no_procedure_stays_unanswered(portal_index: ProcedureIndex, story: str) -> None:
     assert portal_index.search(story).decision == "none"
+
+
+def test_a_long_question_that_names_a_procedure_gets_a_short_list(portal_index: ProcedureIndex) -> None:
+    """Every sentence asks, so no story is set aside, and the message says much besides: the question
+    names "tách hộ" whole, and the citizen gets a short list with it, though "kết hôn" scores higher."""
+    question = (
+        "Vợ chồng tôi mới cưới, đang ở chung nhà với bố mẹ chồng và giờ muốn tách hộ riêng thì làm thế "
+        "nào? Cần giấy tờ gì?"
+    )
+    result = portal_index.search(question)
+    assert result.decision == "choose", result
+    assert any(m.name == "Tách hộ" for m in result.matches[:3]), result

@@ -51,6 +51,8 @@ STORY = 0.4  # a word of the story around the question counts this much (questio
 LONG_NONE_BELOW = 40  # in a long message, a best score from here is kept when a name is said whole
 LONG_LEAD = 15  # ...or when it leads the next procedure by this much
 NAME_SAID = 0.9  # said whole: a name or alias (field weight 0.95 or 1.0), not a keyword (0.8)
+LONG_NAMED_FROM = 30  # ...or from this score, when the question itself says one of its names whole
+NAMED_AMONG = 3  # the first candidates whose names a long message may say whole
 LONG_NEAR_LEAD = 8  # ...or when it leads by this much and explains this share of the whole message
 LONG_COVERS = 0.25
 REST_MIN = 0.5  # words left beside a topic that weigh this much say something more (about one rare word)
@@ -153,7 +155,7 @@ class ProcedureIndex:
         if story or len(" ".join(text.split())) >= STORY_FROM:
             # A long message scores lower for the same request, whether its sentences tell a story
             # or all ask ("…tách hộ với cha mẹ…? Thủ tục hồ sơ như thế nào?").
-            lenient = self._long_message(terms, marked)
+            lenient = self._long_message(terms, marked, asked)
         if found is None:
             return self._decide(query, self._scored(terms, marked, wanted), limit, lenient)
         topic = Match(found.spec.id, found.spec.id, round(100 * found.score), kind="topic")
@@ -190,15 +192,23 @@ class ProcedureIndex:
 
         return says
 
-    def _long_message(self, terms: list[Term], marked: bool) -> Callable[[Entry, float], bool]:
-        """Whether a long message's first candidate, below NONE_BELOW but from LONG_NONE_BELOW, is still
-        worth a short list, given its lead over the next: the question says one of its names whole, or
-        it leads by LONG_NEAR_LEAD and explains a fair share of the whole message (a story about a lost
-        land certificate and a bank loan is about the certificate, though no sentence names it)."""
+    def _long_message(
+        self, terms: list[Term], marked: bool, asked: Callable[[Entry], bool]
+    ) -> Callable[[Entry, float, float], bool]:
+        """Whether a long message's first candidate (its fit, its lead over the next), below NONE_BELOW,
+        is still worth a short list. From LONG_NONE_BELOW: it leads by LONG_LEAD; or the message says
+        one of its names whole; or it leads by LONG_NEAR_LEAD and explains a fair share of the whole
+        message (a story about a lost land certificate and a bank loan is about the certificate, though
+        no sentence names it). From LONG_NAMED_FROM: the question itself, not the story, says one of its
+        names whole ("…muốn tách hộ với cha mẹ…": "Tách hộ"), however much else the message says."""
         says = self._says_a_name(terms, marked)
 
-        def worth(entry: Entry, lead: float) -> bool:
-            if says(entry):
+        def worth(entry: Entry, fit: float, lead: float) -> bool:
+            if fit >= LONG_NAMED_FROM and asked(entry):
+                return True
+            if fit < LONG_NONE_BELOW:
+                return False
+            if lead >= LONG_LEAD or says(entry):
                 return True
             number = self._numbers[entry.id]
             return lead >= LONG_NEAR_LEAD and covered(self._index, terms, [number], marked)[0] >= LONG_COVERS
@@ -299,7 +309,7 @@ class ProcedureIndex:
         query: str,
         scored: list[Scored],
         limit: int,
-        lenient: Callable[[Entry, float], bool] | None = None,
+        lenient: Callable[[Entry, float, float], bool] | None = None,
     ) -> SearchResult:
         procedures = [row for row in scored if row[1].id != OFF_TOPIC]
         if not procedures or limit == 0:
@@ -326,10 +336,11 @@ class ProcedureIndex:
         # candidate is still offered when the question says one of its names whole, or when it stands
         # well clear of the others.
         runner_up = self._fit(procedures[1]) if len(procedures) > 1 else 0.0
-        kept = (
-            lenient is not None
-            and best >= LONG_NONE_BELOW
-            and (best - runner_up >= LONG_LEAD or lenient(procedures[0][1], best - runner_up))
+        # ...or when it names one of the first few whole, though another one's other words score higher
+        # ("vợ chồng mới cưới… muốn tách hộ": "Đăng ký kết hôn", then "Tách hộ").
+        kept = lenient is not None and (
+            lenient(procedures[0][1], best, best - runner_up)
+            or any(lenient(row[1], self._fit(row), 0.0) for row in procedures[1:NAMED_AMONG])
         )
         # Whether anything fits reads every listed candidate: one put first for the action the question
         # states may fit its words less than one it passed ("xin cấp lại sổ đỏ bị mất": "Cấp lại Giấy
