@@ -338,14 +338,18 @@ class ProcedureIndex:
         runner_up = self._fit(procedures[1]) if len(procedures) > 1 else 0.0
         # ...or when it names one of the first few whole, though another one's other words score higher
         # ("vợ chồng mới cưới… muốn tách hộ": "Đăng ký kết hôn", then "Tách hộ").
-        kept = lenient is not None and (
-            lenient(procedures[0][1], best, best - runner_up)
-            or any(lenient(row[1], self._fit(row), 0.0) for row in procedures[1:NAMED_AMONG])
-        )
         # Whether anything fits reads every listed candidate: one put first for the action the question
         # states may fit its words less than one it passed ("xin cấp lại sổ đỏ bị mất": "Cấp lại Giấy
         # chứng nhận do bị mất" before "Đăng ký đất đai … lần đầu"), and the list is still worth offering.
         fits = max(self._fit(row) for row in procedures[: max(1, len(shown))])
+        kept = (
+            fits < NONE_BELOW  # read only when needed: it costs a pass over the candidates
+            and lenient is not None
+            and (
+                lenient(procedures[0][1], best, best - runner_up)
+                or any(lenient(row[1], self._fit(row), 0.0) for row in procedures[1:NAMED_AMONG])
+            )
+        )
         if scored[0][1].id == OFF_TOPIC or (fits < NONE_BELOW and not kept):
             decision: Decision = "none"
         elif best >= MATCH_FROM and best - second >= MATCH_GAP:
