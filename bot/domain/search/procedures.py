@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any, Literal
 
 from bot.domain.catalogue import Catalogue
@@ -237,7 +237,10 @@ class ProcedureIndex:
             weighed.sort(key=lambda row: -round(row[0]))  # stable: equal scores keep rescore's order
         if wanted.actions and weighed:
             first = self._carrying(weighed, terms, marked, wanted)
-            weighed.sort(key=lambda row: row[1].id not in first)  # stable: the order above within each
+            if first:
+                weighed.sort(key=lambda row: row[1].id not in first)  # stable: the order above within each
+                # A procedure passed for the action scores no more than the last one that passed it.
+                weighed = list(accumulate(weighed, lambda above, row: (min(row[0], above[0]), *row[1:])))
         return weighed
 
     def _carrying(self, weighed: list[Scored], terms: list[Term], marked: bool, wanted: Stated) -> set[str]:
