@@ -334,7 +334,7 @@ class ProcedureIndex:
         # The runner-up may be the off-topic reading: then a close call is not a clear answer either. It
         # is the best fit behind the first, whatever the order: a procedure put first for the action the
         # question states is no clear answer when one it passed fits the words about as well.
-        second = max((self._fit(row) for row in scored[1:] if row[0] >= scored[1][0]), default=0.0)
+        second = max((self._fit(row) for row in scored[1:]), default=0.0)
         # A long message (a story, then the question) scores lower for the same request: its first
         # candidate is still offered when the question says one of its names whole, or when it stands
         # well clear of the others.
