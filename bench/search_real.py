@@ -3,7 +3,8 @@ lexicon.yaml and flows.yaml's topics), Motcua against bm25s indexing the same pr
 
 Issue 14's goal: p50 <= 1 ms and p99 <= 3 ms per question in-process, and within 5x of bm25s.
 
-    python -m bench.search_real [--repeat 5] [--limit N] [--no-portal] [--profile] [--results FILE | --no-save]
+    python -m bench.search_real [--repeat 5] [--limit N] [--no-portal] [--profile] [--label TEXT]
+                                [--results FILE | --no-save]
 
 Questions: the held-out dev set (../shared/eval/dev_queries.tsv, short), the tuning set
 (tests/data/search_queries.tsv, short, typos and teencode), the long questions (tests/data/long_questions.tsv:
@@ -151,10 +152,12 @@ def run(
     repeat: int,
     profile: bool,
     command: str,
+    label: str = "",
 ) -> Section:
     from bench.search_peers import Bm25Engine  # bm25s is a bench-only dependency
 
-    section = Section(f"Search at the real scale: {len(catalogue)} procedures as served", command, code=CODE)
+    title = f"Search at the real scale: {len(catalogue)} procedures as served"
+    section = Section(f"{title}, {label}" if label else title, command, code=CODE)
     progress("indexing the same texts with bm25s")
     bm25 = Bm25Engine(catalogue, searched_text)
     engines: dict[str, Callable[[str], object]] = {"motcua": index.search, "bm25s": bm25.timed}
@@ -209,7 +212,8 @@ def verdicts(motcua: Figures, bm25: Figures, load: str) -> list[str]:
     ratio50, ratio99 = motcua.p50_cpu / bm25.p50_cpu, motcua.p99_cpu / bm25.p99_cpu
     peers = "met" if max(ratio50, ratio99) <= PEER_FACTOR_GOAL else "NOT met"
     return [
-        f"Goal p50 <= {P50_GOAL_MS:g} ms: {p50} ({motcua.p50_cpu:.3f} ms CPU, {motcua.p50_wall:.3f} ms wall); "
+        f"Goal p50 <= {P50_GOAL_MS:g} ms: {p50} ({motcua.p50_cpu:.3f} ms CPU, "
+        f"{motcua.p50_wall:.3f} ms wall); "
         f"goal p99 <= {P99_GOAL_MS:g} ms: {p99} ({motcua.p99_cpu:.3f} ms CPU, {motcua.p99_wall:.3f} ms wall, "
         f"{motcua.best_p99:.3f} ms best-of-rounds). Load at the start: {load}.",
         f"Goal within {PEER_FACTOR_GOAL:g}x of bm25s: {peers}: {ratio50:.1f}x at p50, {ratio99:.1f}x at p99 "
@@ -226,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="add a cProfile table of Motcua's search")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to append to")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument("--label", default="", help="added to the title (e.g. which code: before/after)")
     args = parser.parse_args(argv)
     progress("loading the content as the bot serves it")
     content = load_content(PROCEDURES_DIR, FLOWS_FILE, LEXICON_FILE, None if args.no_portal else PORTAL_FILE)
@@ -238,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.repeat,
         args.profile,
         command_line("bench.search_real", argv_text),
+        args.label,
     )
     publish(section, None if args.no_save else args.results)
     return 0
