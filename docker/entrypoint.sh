@@ -15,7 +15,7 @@ here=$(dirname "$0")
 
 case "${1:-serve}" in
 serve)
-    python "$here/migrate.py"
+    python "$here/migrate.py" --at-start
     [ $# -gt 0 ] && shift
     # exec: uvicorn replaces this shell, so `docker stop`'s SIGTERM reaches it and workers finish cleanly.
     exec motcua serve "$@"

@@ -1,8 +1,10 @@
 """Bring the database named by MOTCUA_DATABASE_URL to the newest schema, once, before the workers start.
 
-Run by docker/entrypoint.sh. With MOTCUA_REQUIRE_DATABASE set, a database that is missing (an SQLite file
+Run by docker/entrypoint.sh: `migrate.py --at-start` before `motcua serve`, plain `migrate.py` for the
+`migrate` command. At start, with MOTCUA_REQUIRE_DATABASE set, a database that is missing (an SQLite file
 that does not exist) or has no Motcua tables is left alone: `motcua serve` then refuses to start, as it
 does outside a container, instead of this step creating an empty database on a wrong path or volume.
+The `migrate` command is the operator's explicit request and always migrates.
 The URL is never printed (it holds the database password).
 """
 
@@ -32,9 +34,10 @@ def has_motcua_tables(url: str) -> bool:
         engine.dispose()
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     settings = load_settings()
-    if settings.require_database and not has_motcua_tables(settings.database_url):
+    at_start = "--at-start" in argv
+    if at_start and settings.require_database and not has_motcua_tables(settings.database_url):
         print(
             f"{SAY} no Motcua database yet and MOTCUA_REQUIRE_DATABASE is set: not migrating", file=sys.stderr
         )
@@ -45,4 +48,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -162,6 +162,14 @@ def test_a_missing_database_is_left_alone_when_one_is_required(tmp_path: Path) -
     assert not database.exists()
 
 
+def test_the_migrate_command_creates_the_database_even_when_one_is_required(tmp_path: Path) -> None:
+    database = tmp_path / "motcua.db"
+    env = {"MOTCUA_DATABASE_URL": f"sqlite:///{database}", "MOTCUA_REQUIRE_DATABASE": "true"}
+    done = run(["migrate"], env, tmp_path)  # the operator asks for it: the first start of a deployment
+    assert done.returncode == 0, done.stderr
+    assert "alembic_version" in tables(database)
+
+
 def test_healthcheck_fails_when_nothing_answers(tmp_path: Path) -> None:
     assert run(["healthcheck", str(free_port())], {}, tmp_path).returncode == 1
     assert run(["healthcheck", "80; rm -rf /"], {}, tmp_path).returncode == 2
