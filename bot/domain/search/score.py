@@ -247,8 +247,13 @@ def explain_all(index: Index, terms: list[Term], marked: bool) -> list[tuple[Ent
     asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
     if not asked:
         return []
+    # Only entries in the asked terms' postings can say anything: the others are never explained.
+    sharing: set[int] = set()
+    for _, _, hits, *_ in asked:
+        sharing.update(hits)
     found = []
-    for number, entry in enumerate(index.entries):
+    for number in sorted(sharing):
+        entry = index.entries[number]
         explained, said, closest, _ = _explain(entry, number, asked)
         if said:
             found.append((entry, explained, said, closest))
