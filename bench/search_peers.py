@@ -102,9 +102,9 @@ class MotcuaEngine:
 class Bm25Engine:
     name = "bm25s"
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, texts: Callable[[Procedure], list[str]] = matched_text) -> None:
         self.ids = list(catalogue)
-        corpus = [fold(" . ".join(matched_text(catalogue[i]))) for i in self.ids]
+        corpus = [fold(" . ".join(texts(catalogue[i]))) for i in self.ids]
         tokens = bm25s.tokenize(corpus, token_pattern=TOKEN.pattern, stopwords=None, show_progress=False)
         self.retriever = bm25s.BM25()
         self.retriever.index(tokens, show_progress=False)

@@ -12,6 +12,7 @@ visited, and whether an accented word is in a procedure is one bit test.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -23,6 +24,7 @@ from bot.domain.search.index import Entry, Hit, Index
 REPAIRED, FOLDED, UNMARKED_AMONG_MARKED, OTHER_ACCENTS = 0.85, 0.93, 0.7, 0.4
 SHORTLIST = 20  # candidates rescored in full
 POSTINGS_BUDGET = 1500  # postings read for candidate generation; rarest terms are read first
+GROUPED_TERMS = 16  # up to this many terms read, by groups of entries; more: entry by entry (measured)
 FUZZY_SHARE = 0.1  # rapidfuzz on the closest phrase only nudges: it cannot make a match alone
 
 
@@ -43,20 +45,37 @@ def candidates(index: Index, terms: list[Term]) -> list[int]:
     """The SHORTLIST entries with the most weight from the question's rarer terms (ties: the entry found
     first, reading terms rarest first and each term's entries in catalogue order).
 
-    Entries that so far use the same terms with the same fields have the same total, and at most a few
-    dozen such groups arise, so totals are kept per group, as bit sets of entries, and each term splits
-    the groups it touches: the same sums as adding posting by posting, without visiting each posting.
+    Two ways to the same sums, added in the same order, so the same floats and the same list: by groups
+    of entries as bit sets (_by_groups), quick while the question has few terms, or entry by entry
+    (_by_entries), quick when many rare terms split the entries into hundreds of groups (a long question).
     """
+    known = terms_read(index, terms)
+    return _by_groups(index, known) if len(known) <= GROUPED_TERMS else _by_entries(index, known)
+
+
+def terms_read(index: Index, terms: list[Term]) -> list[Term]:
+    """The terms candidates are drawn from: rarest first, within the postings budget."""
     postings = index.postings
     known = sorted((t for t in terms if t.key in postings), key=lambda t: len(postings[t.key].hits))
-    groups: list[tuple[float, int, int]] = []  # total, the term that found its entries first, entries
-    found = 0
     read = 0
     for n, term in enumerate(known):
-        using = postings[term.key]
-        if n >= 2 and read + len(using.hits) > POSTINGS_BUDGET:
-            break  # the rarer terms already read carry the signal; generic ones only rescore
-        read += len(using.hits)
+        size = len(postings[term.key].hits)
+        if n >= 2 and read + size > POSTINGS_BUDGET:
+            return known[:n]  # the rarer terms already read carry the signal; generic ones only rescore
+        read += size
+    return known
+
+
+def _by_groups(index: Index, known: list[Term]) -> list[int]:
+    """Entries that so far use the same terms with the same fields have the same total, and with a few
+    terms at most a few dozen such groups arise, so totals are kept per group, as bit sets of entries,
+    and each term splits the groups it touches: the same sums as adding posting by posting, without
+    visiting each posting.
+    """
+    groups: list[tuple[float, int, int]] = []  # total, the term that found its entries first, entries
+    found = 0
+    for n, term in enumerate(known):
+        using = index.postings[term.key]
         split: list[tuple[float, int, int]] = []
         for total, first, members in groups:
             if members & using.everyone:
@@ -73,6 +92,33 @@ def candidates(index: Index, terms: list[Term]) -> list[int]:
         found |= using.everyone
         groups = split
     return _best(groups)
+
+
+def _by_entries(index: Index, known: list[Term]) -> list[int]:
+    """Totals entry by entry, in the order _by_groups adds them (0.0 + x is x): the same floats."""
+    totals: dict[int, float] = {}
+    ends: list[int] = []  # after each term, how many entries were found: which term found an entry first
+    get = totals.get
+    for term in known:
+        using = index.postings[term.key]
+        if len(using.by_field) == 1:  # most terms: one field for every entry using them
+            add = term.weight * using.by_field[0][0]
+            for number in using.hits:
+                totals[number] = get(number, 0.0) + add
+        else:
+            weight = term.weight
+            for number, (field, _) in using.hits.items():
+                totals[number] = get(number, 0.0) + weight * field
+        ends.append(len(totals))
+    # The SHORTLIST-th highest total: entries from it up are sorted, ties as in _best.
+    least = sorted(totals.values(), reverse=True)[SHORTLIST - 1] if len(totals) > SHORTLIST else -1.0
+    kept = [
+        (-total, bisect_right(ends, position), number)
+        for position, (number, total) in enumerate(totals.items())
+        if total >= least
+    ]
+    kept.sort()
+    return [number for _, _, number in kept[:SHORTLIST]]
 
 
 def _best(groups: list[tuple[float, int, int]]) -> list[int]:
@@ -201,8 +247,13 @@ def explain_all(index: Index, terms: list[Term], marked: bool) -> list[tuple[Ent
     asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
     if not asked:
         return []
+    # Only entries in the asked terms' postings can say anything: the others are never explained.
+    sharing: set[int] = set()
+    for _, _, hits, *_ in asked:
+        sharing.update(hits)
     found = []
-    for number, entry in enumerate(index.entries):
+    for number in sorted(sharing):
+        entry = index.entries[number]
         explained, said, closest, _ = _explain(entry, number, asked)
         if said:
             found.append((entry, explained, said, closest))

@@ -65,6 +65,22 @@ class TopicFinder:
     def __init__(self, specs: list[TopicSpec], patterns: list[Pattern], index: Index | None, reader: Reader):
         self._specs = {spec.id: spec for spec in specs}
         self._patterns = patterns
+        # Each pattern's distinct words: a pattern one of whose words the question lacks cannot hold,
+        # which a set lookup tells before _holds scans the question (a long question: ~100 words).
+        self._needs = [tuple({word for run in p.runs for word in run}) for p in patterns]
+        # And each pattern under one of its words (the one fewest patterns use), by the form a typed
+        # word matches it by (same_word): only the patterns filed under the question's words are tried.
+        uses: dict[Word, int] = {}
+        for needs in self._needs:
+            for word in needs:
+                uses[word] = uses.get(word, 0) + 1
+        self._by_accented: dict[str, list[int]] = {}
+        self._by_folded: dict[str, list[int]] = {}
+        for number, needs in enumerate(self._needs):
+            if needs:
+                key = min(needs, key=lambda word: (uses[word], word))
+                self._by_accented.setdefault(key.accented, []).append(number)
+                self._by_folded.setdefault(key.folded, []).append(number)
         self._index = index
         self._reader = reader
 
@@ -111,13 +127,26 @@ class TopicFinder:
 
     def _by_pattern(self, text: str) -> Found | None:
         typed = self._reader.rewritten(text)
+        # same_word: a marked word matches by its accented form, an unmarked one by its folded form.
+        accented = {w.accented for w in typed if w.marked}
+        folded = {w.folded for w in typed if not w.marked}
+        filed: set[int] = set()
+        for form in accented:
+            filed.update(self._by_accented.get(form, ()))
+        for form in folded:
+            filed.update(self._by_folded.get(form, ()))
         best: Pattern | None = None
-        for pattern in self._patterns:
+        for number in sorted(filed):  # in the patterns' order, as before: the first of the largest wins
+            pattern, needs = self._patterns[number], self._needs[number]
             spec = self._specs[pattern.topic]
             alone = not spec.needs_procedure
             if alone and pattern.size < SHORT_SHARE * len(typed):
                 continue  # "bạn là ai" inside a long question about something else
-            if (best is None or pattern.size > best.size) and _holds(pattern.runs, typed):
+            if best is not None and pattern.size <= best.size:
+                continue
+            if not all(w.accented in accented or w.folded in folded for w in needs):
+                continue  # one of its words is nowhere in the question
+            if _holds(pattern.runs, typed):
                 best = pattern
         return Found(self._specs[best.topic], 1.0, frozenset()) if best else None
 
