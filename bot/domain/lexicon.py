@@ -54,6 +54,8 @@ class Lexicon(BaseModel):
     stop_words: list[SingleWord] = Field(default_factory=list)
     # questions that share words with procedures but are not procedures: "học lái xe", "giá vàng"
     off_topic: list[Phrase] = Field(default_factory=list)
+    # what a citizen asks to do with a paper, one group per action: ["cấp lại", "xin lại"], ["gia hạn"]
+    actions: list[Annotated[list[Phrase], Field(min_length=1)]] = Field(default_factory=list)
 
     @classmethod
     def empty(cls) -> Lexicon:

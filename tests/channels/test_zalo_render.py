@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.channels.zalo.render import MAX_TEXT, render_reply, short_title, split_text, text_units
+from bot.content.model import load_content
 from bot.domain.messages import Button, Link, Reply
+from bot.domain.pick_labels import pick_labels
 from tests.fakes.zalo_server import message_problem
 
+ROOT = Path(__file__).resolve().parents[2]
 USER = "6142494823000000001"
 
 SENTENCES = [
@@ -164,3 +168,37 @@ def test_a_boundary_right_at_the_limit_is_used() -> None:
     head = "a" * 1999 + "."
     parts = split_text(head + " Câu tiếp theo.")
     assert parts == [head, "Câu tiếp theo."]
+
+
+def test_a_choice_label_keeps_the_words_that_differ_within_twenty_characters() -> None:
+    """pick_labels tells apart names that part late ("opening words… words that differ"); Zalo's 20
+    characters keep the words that differ and cut the opening words."""
+    labels = pick_labels(
+        [
+            ("Trình báo mất hộ chiếu phổ…", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp tỉnh)"),
+            ("Trình báo mất hộ chiếu phổ…", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)"),
+        ]
+    )
+    titles = [short_title(label) for label in labels]
+    assert all(len(title) <= 20 for title in titles), titles
+    assert titles[0].startswith("Trình") and titles[0].endswith("cấp tỉnh"), titles
+    assert titles[1].startswith("Trình") and titles[1].endswith("cấp xã"), titles
+
+
+def test_portal_choices_stay_told_apart_on_zalo() -> None:
+    """Over the whole portal tier: groups of procedures whose buttons read alike, told apart by
+    pick_labels, still differ once Zalo cuts them to 20 characters (159 of 422 groups before)."""
+    content = load_content(
+        ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml", ROOT / "portal.json"
+    )
+    by_short: dict[str, list[tuple[str, str]]] = {}
+    for p in content.catalogue.procedures():
+        if p.tier == "portal":
+            by_short.setdefault(p.short_name.casefold(), []).append((p.short_name, p.name))
+    alike = [group for group in by_short.values() if len({name for _, name in group}) == len(group) > 1]
+    told_apart = 0
+    for group in alike:
+        titles = [short_title(label) for label in pick_labels(group[:5])]
+        assert all(len(title) <= 20 for title in titles), titles
+        told_apart += len(set(titles)) == len(titles)
+    assert told_apart >= 0.85 * len(alike), f"{told_apart} of {len(alike)}"

@@ -41,7 +41,7 @@ LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue ch
 # With the portal tier's ~2,600 procedures beside the curated ones (what the bot serves by default).
 PORTAL = ROOT / "portal.json"
 PORTAL_DEV_BAR = Bar(0.98, 1.0, 1.0)
-PORTAL_LONG_BAR = Bar(0.72, 0.78, 0.84)
+PORTAL_LONG_BAR = Bar(0.74, 0.81, 0.9)  # without the portal-only questions
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,10 @@ def index() -> ProcedureIndex:
     return load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml").index
 
 
-def check(index: ProcedureIndex, path: Path, name: str, bar: Bar) -> Quality:
-    rows = read_labelled(path)
+def check(
+    index: ProcedureIndex, path: Path, name: str, bar: Bar, skip: frozenset[str] = frozenset()
+) -> Quality:
+    rows = [row for row in read_labelled(path) if row.query not in skip]
     known = set(load_catalogue(ROOT / "procedures"))
     unknown = {i for row in rows for i in row.gold} - known
     assert not unknown, f"{path} names procedures the catalogue lacks: {sorted(unknown)}"
@@ -151,16 +153,20 @@ def portal_index() -> ProcedureIndex:
 
 def test_quality_with_the_portal_tier(portal_index: ProcedureIndex) -> None:
     """Common questions still land on the curated, citizen-facing procedure among ~2,600 portal ones."""
-    check(portal_index, LONG, "long questions, with the portal tier", PORTAL_LONG_BAR)
+    # The long set's portal-only questions (NONE there: no curated procedure answers them) are answered
+    # by the portal tier now; test_portal_only_questions_find_the_portal_procedure measures them.
+    portal_only = frozenset(row.query for row in read_labelled(PORTAL_QUESTIONS))
+    check(portal_index, LONG, "long questions, with the portal tier", PORTAL_LONG_BAR, portal_only)
     if DEV.exists():
         check(portal_index, DEV, "dev set, with the portal tier", PORTAL_DEV_BAR)
 
 
 # Questions answerable only with the portal tier; gold = national codes. A floor at the measured
-# figures (14 % top-1, 44 % top-3 when this test was written; 12 % / 40 % before), so the portal tier
-# cannot silently fall back to where it was.
+# figures (36 % top-1, 50 % top-3 since the action a question states is a must-match and long
+# questions that name a procedure get a short list; 14 % / 44 % before, 12 % / 40 % before that),
+# so the portal tier cannot silently fall back to where it was.
 PORTAL_QUESTIONS = ROOT / "tests" / "data" / "portal_questions.tsv"
-PORTAL_ONLY_BAR = Bar(0.14, 0.44, 0.0)
+PORTAL_ONLY_BAR = Bar(0.34, 0.48, 0.0)
 
 
 def test_portal_only_questions_find_the_portal_procedure(portal_index: ProcedureIndex) -> None:
@@ -186,7 +192,7 @@ def test_portal_only_questions_find_the_portal_procedure(portal_index: Procedure
 def test_a_land_certificate_is_not_a_social_insurance_book(
     portal_index: ProcedureIndex, question: str
 ) -> None:
-    """"Sổ đỏ"/"sổ hồng" name the land-use certificate: the word "sổ" alone must not make the citizen's
+    """ "Sổ đỏ"/"sổ hồng" name the land-use certificate: the word "sổ" alone must not make the citizen's
     social-insurance book (sổ BHXH) the answer, and land procedures are among the first offered."""
     result = portal_index.search(question)
     assert result.decision != "none", question
@@ -195,3 +201,85 @@ def test_a_land_certificate_is_not_a_social_insurance_book(
     assert all(m.id != "cap-lai-so-bhxh-the-bhyt" for m in result.matches[:3]), question
     names = [m.name for m in result.matches]
     assert any("đất" in name.lower() for name in names[:3]), (question, names)
+
+
+# The action a citizen states is a must-match (lexicon.yaml `actions`): a procedure that carries another
+# action, or none, must not come before one that carries it, whatever its other words.
+@pytest.mark.parametrize(
+    ("question", "action"),
+    [
+        ("cho hỏi xoá tạm trú ở đâu", "xóa"),
+        ("xóa đăng ký tạm trú cho người đã chuyển đi", "xóa"),
+        ("giấy phép xây nhà sắp hết hạn, xin gia hạn ở đâu", "gia hạn"),
+        ("xin cấp lại giấy phép xây dựng bị rách", "cấp lại"),
+        ("đổi giấy đăng ký xe máy đã cũ nát", "đổi"),
+        ("cấp lại giấy chứng nhận đăng ký hộ kinh doanh bị cháy", "cấp lại"),
+    ],
+)
+def test_the_stated_action_comes_first(portal_index: ProcedureIndex, question: str, action: str) -> None:
+    result = portal_index.search(question)
+    assert result.decision != "none", question
+    first = result.matches[0].name.lower()
+    assert first.startswith(action) or f" {action} " in f" {first} ", (
+        question,
+        [m.name for m in result.matches],
+    )
+
+
+def test_a_stated_action_does_not_make_the_plain_procedure_one_clear_answer(
+    portal_index: ProcedureIndex,
+) -> None:
+    """ "Đăng ký tạm trú" fits most words of "xóa tạm trú", but it is another request: never a match."""
+    result = portal_index.search("xoa tam tru")
+    assert not (result.decision == "match" and result.matches[0].id == "tam-tru"), result
+
+
+@pytest.mark.parametrize("question", ["bị mất giấy đăng ký xe máy", "mất cà vẹt xe thì xin lại ở đâu"])
+def test_a_lost_vehicle_registration_is_not_a_driving_licence(
+    portal_index: ProcedureIndex, question: str
+) -> None:
+    """ "Giấy đăng ký xe" / "cà vẹt" is the vehicle registration certificate (chứng nhận đăng ký xe):
+    losing it is not losing a driving licence (giấy phép lái xe)."""
+    result = portal_index.search(question)
+    assert result.decision != "none", question
+    first = result.matches[0].name.lower()
+    assert "lái xe" not in first, (question, [m.name for m in result.matches])
+    assert "cấp lại" in first and "đăng ký xe" in first, (question, [m.name for m in result.matches])
+
+
+def test_a_story_about_one_procedure_gets_a_short_list(portal_index: ProcedureIndex) -> None:
+    """A long message scores low for the same request; when its first candidate leads the next and
+    explains a fair share of the whole message, the citizen gets a short list to pick from (with its
+    "not here" button), not a dead end."""
+    story = (
+        "Năm ngoái tôi làm thẻ căn cước gắn chip ở công an huyện. Tháng trước đi chợ tôi bị móc túi, "
+        "mất cả ví lẫn thẻ căn cước. Giờ tôi phải làm gì để có thẻ mới?"
+    )
+    result = portal_index.search(story)
+    assert result.decision == "choose", result
+    assert "cap-lai-can-cuoc" in [m.id for m in result.matches[:3]], result
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Hàng xóm nhà tôi xây tường lấn sang đất nhà tôi gần nửa mét. Tôi đã báo tổ trưởng dân phố nhưng "
+        "họ không chịu dỡ. Tôi có thể kiện ra tòa được không?",
+        "Công ty tôi đang làm trả lương chậm ba tháng liền, quản lý cứ hứa hẹn mãi. Tôi muốn nghỉ việc "
+        "nhưng sợ mất tiền lương. Tôi nên làm gì?",
+    ],
+)
+def test_a_story_about_no_procedure_stays_unanswered(portal_index: ProcedureIndex, story: str) -> None:
+    assert portal_index.search(story).decision == "none"
+
+
+def test_a_long_question_that_names_a_procedure_gets_a_short_list(portal_index: ProcedureIndex) -> None:
+    """Every sentence asks, so no story is set aside, and the message says much besides: the question
+    names "tách hộ" whole, and the citizen gets a short list with it, though "kết hôn" scores higher."""
+    question = (
+        "Vợ chồng tôi mới cưới, đang ở chung nhà với bố mẹ chồng và giờ muốn tách hộ riêng thì làm thế "
+        "nào? Cần giấy tờ gì?"
+    )
+    result = portal_index.search(question)
+    assert result.decision == "choose", result
+    assert any(m.name == "Tách hộ" for m in result.matches[:3]), result

@@ -21,12 +21,14 @@ from typing import Any
 
 from bot.channels.zalo.events import BUTTON_PREFIX
 from bot.domain.messages import Button, Link, Reply
+from bot.domain.pick_labels import CUT as PARTS
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5
 MAX_TITLE = 20
 CONTINUATION = "…"
 ELLIPSIS = "…"
+MIN_LEAD = 3  # characters of a choice label's opening words kept before the words that differ
 
 _SENTENCE_END = re.compile(r"[.!?…;:][\"'”’»)\]]*(?=\s)")
 
@@ -85,15 +87,28 @@ def _best_cut(text: str, size: int) -> int:
 
 
 def short_title(label: str, limit: int = MAX_TITLE) -> str:
-    """The label itself when it fits; else cut at the last word that fits, marked with an ellipsis."""
+    """The label itself when it fits; else cut at the last word that fits, marked with an ellipsis.
+
+    A choice's label that reads "opening words… words that differ" (bot.domain.pick_labels, for names
+    that part late) keeps the words that differ and cuts its opening words instead: "Trình báo mất hộ…
+    cấp tỉnh" is "Trình báo… cấp tỉnh", not "Trình báo mất hộ…", which its neighbour reads too."""
     label = " ".join(unicodedata.normalize("NFC", label).split())
     if len(label) <= limit:
         return label
+    lead, cut, tail = label.partition(f"{PARTS} ")
+    opening = limit - len(tail) - len(f"{ELLIPSIS} ")  # characters left for the opening words
+    if cut and tail and opening >= MIN_LEAD:
+        kept = ""
+        for word in lead.split():
+            if len(f"{kept} {word}".strip()) > opening:
+                break
+            kept = f"{kept} {word}".strip()
+        return f"{kept.rstrip(' ,.;:-') or lead[:opening]}{ELLIPSIS} {tail}"
     room = label[: limit - len(ELLIPSIS)]
     space = room.rfind(" ")
     if space >= limit // 2:
         room = room[:space]
-    return room.rstrip(" ,.;:-") + ELLIPSIS
+    return room.rstrip(" ,.;:-" + ELLIPSIS) + ELLIPSIS
 
 
 def query_button(button: Button) -> dict[str, Any]:

@@ -264,3 +264,12 @@ def said_of(index: Index, terms: list[Term], number: int, marked: bool) -> float
     """How fully the question says the entry's closest phrase (0..1, times the phrase's field weight)."""
     asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
     return _explain(index.entries[number], number, asked)[1]
+
+
+def covered(index: Index, terms: list[Term], numbers: list[int], marked: bool) -> list[float]:
+    """The share of the question's weight each entry explains (0..1)."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return [0.0] * len(numbers)
+    asked = [_asked(index, t, marked) for t in terms if t.key in index.postings]
+    return [_explain(index.entries[number], number, asked)[0] / total for number in numbers]
