@@ -1,0 +1,181 @@
+"""How long a `motcua` command takes to its first answer, with the catalogue cold and cached.
+
+    python -m bench.startup [--repeat 5] [--sizes 46,2700,5000] [--no-save]
+
+Each row runs a fresh process (`python -m bot.cli search "khai sinh"`) `--repeat` times and gives the
+median wall time and the largest peak RSS. Sizes: the curated catalogue alone (no portal tier), with the
+real portal.json, and with portal.json grown to about 5,000 procedures by names from bench/catalogue_gen.py
+(pages borrowed from real entries). "cold" deletes the set's compiled-content cache files
+(bot/content/compiled.py) before every run; "cached" runs after one that wrote them. Two floors put the
+figures in context: a bare Python importing the libraries the bot is made of, and importing bot.cli.main.
+Runs of the rows are interleaved round by round, so a busy machine slows every row alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.catalogue_gen import generate
+from bench.common import (
+    PORTAL_FILE,
+    PROCEDURES_DIR,
+    RESULTS_FILE,
+    Section,
+    Table,
+    columns,
+    command_line,
+    progress,
+    publish,
+)
+from bot.config import load_settings
+from bot.content.compiled import DEFAULT_DIR, cache_key
+from bot.content.disk import settings_files
+from bot.content.loading import load_catalogue
+
+QUERY = "khai sinh"
+LIBRARIES = "import fastapi, sqlalchemy, pydantic, yaml, rapidfuzz, httpx, telegram"
+DEFAULT_SIZES = (46, 2700, 5000)
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    procedures: int  # 0: not about a catalogue
+    cache: str  # "cold", "cached" or "-"
+    argv: tuple[str, ...]
+    env: dict[str, str]
+    portal: Path | None  # the portal tier file of the set ("cold" deletes its cache entry)
+
+
+def grown_portal(size: int, folder: Path) -> Path:
+    """portal.json with generated entries added until curated + portal procedures number `size`."""
+    tier = json.loads(PORTAL_FILE.read_text(encoding="utf-8"))
+    entries: list[dict[str, object]] = tier["procedures"]
+    curated = load_catalogue(PROCEDURES_DIR)
+    missing = size - len(curated) - len(entries)
+    if missing > 0:
+        generated = generate(curated, len(curated) + missing).catalogue.procedures()[len(curated) :]
+        for n, procedure in enumerate(generated):
+            donor = entries[n % len(tier["procedures"])]
+            entries.append({"code": f"9.{n + 1:06d}", "name": procedure.name, "page": donor["page"]})
+    tier["count"] = len(entries)
+    path = folder / f"portal-{size}.json"
+    path.write_text(json.dumps(tier, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def environment(folder: Path, portal: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env["MOTCUA_DATABASE_URL"] = f"sqlite:///{folder / 'none.db'}"  # never created: the files on disk
+    env["MOTCUA_CATALOGUE_DIR"] = str(PROCEDURES_DIR)
+    env["MOTCUA_PORTAL_FILE"] = str(portal if portal is not None else folder / "no-portal.json")
+    return env
+
+
+def forget(run: Run, folder: Path) -> None:
+    """Delete the compiled-content cache files of the run's content set."""
+    settings = load_settings(
+        catalogue_dir=PROCEDURES_DIR, portal_file=run.portal if run.portal else folder / "no-portal.json"
+    )
+    key = cache_key(settings_files(settings))
+    for path in DEFAULT_DIR.glob(f"{key}.*.pickle"):
+        path.unlink()
+
+
+# A forked child's peak RSS counts the memory of its parent before exec: this (large) process would be
+# every command's floor. So a small launcher process starts the command, and times and measures it.
+LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_pid, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, status)
+"""
+
+
+def measure(run: Run, folder: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one fresh process."""
+    if run.cache == "cold":
+        forget(run, folder)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, sys.executable, *run.argv],
+        env=run.env,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds, maxrss, status = done.stdout.split()
+    if done.returncode != 0 or status != "0":
+        raise RuntimeError(f"{' '.join(run.argv)} failed: {done.stderr}")
+    return float(seconds), int(maxrss) / 1024  # Linux reports kilobytes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    curated = len(load_catalogue(PROCEDURES_DIR))
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        plain = environment(folder, None)
+        runs = [
+            Run("python: " + LIBRARIES.removeprefix("import "), 0, "-", ("-c", LIBRARIES), plain, None),
+            Run("python: import bot.cli.main", 0, "-", ("-c", "import bot.cli.main"), plain, None),
+        ]
+        for size in sizes:
+            portal = None if size <= curated else grown_portal(size, folder)
+            env = environment(folder, portal)
+            for cache in ("cold", "cached"):
+                argv_ = ("-m", "bot.cli", "search", QUERY)
+                runs.append(Run(f'motcua search "{QUERY}"', size, cache, argv_, env, portal))
+        samples: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(runs))}
+        for round_number in range(args.repeat):
+            progress(f"round {round_number + 1}/{args.repeat}")
+            for i, run in enumerate(runs):
+                samples[i].append(measure(run, folder))
+        table = Table(
+            "Time to first answer",
+            columns("command | procedures:d | cache | median s:.2f | min s:.2f | peak RSS MB:.0f"),
+        )
+        for i, run in enumerate(runs):
+            seconds = [s for s, _ in samples[i]]
+            table.add(
+                run.label,
+                run.procedures,
+                run.cache,
+                statistics.median(seconds),
+                min(seconds),
+                max(m for _, m in samples[i]),
+            )
+    floor = statistics.median(s for s, _ in samples[0])
+    notes = [
+        f"median of {args.repeat} fresh processes per row; the goal is a cached search within 2x the "
+        f"bare-import floor ({2 * floor:.2f} s here)"
+    ]
+    section = Section(
+        "Start-up: time to the first answer",
+        command_line("bench.startup", argv or []),
+        [table],
+        notes=notes,
+        code=("bot/cli/main.py", "bot/content/compiled.py", "bot/content/published.py", "portal.json"),
+    )
+    publish(section, None if args.no_save else args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
