@@ -7,7 +7,9 @@ that builds and defines them (every .py file of the `bot` package, and the versi
 rapidfuzz and PyYAML): a changed procedure, flows.yaml, portal.json or source file is a new key.
 
 The index and the whole `Built` are separate files: a search needs only the index, which loads in a
-fraction of the time the catalogue's pydantic models take.
+fraction of the time the catalogue's pydantic models take. Beside the `Built` are the parses of its files
+(YAML documents, procedures, the portal tier): a server that started from the cache and then publishes
+one changed procedure parses that one file, not the whole set again.
 
 A cache file is a hint, never trusted: one that cannot be read, fails to unpickle, names another key or
 holds the wrong type is ignored and rebuilt from the files (which are checked as always: problems raise
@@ -27,17 +29,18 @@ import os
 import pickle
 import platform
 import tempfile
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from bot.content.content_set import Built, ContentChecker, Files
+from bot.content.content_set import Built, ContentChecker, Files, Parses
 from bot.domain.search import ProcedureIndex
 
 CODE_ROOT = Path(__file__).resolve().parent.parent  # the `bot` package
 DEFAULT_DIR = CODE_ROOT.parent / ".cache" / "content"
 KEEP = 8  # keys kept: a few checkouts' or revisions' worth, without growing for ever
-FORMAT = 1  # bump when the layout of a cache file changes
+FORMAT = 2  # bump when the layout of a cache file changes
 _LIBRARIES = ("pydantic", "pydantic-core", "rapidfuzz", "PyYAML")
 _INDEX, _BUILT = "index", "built"
 T = TypeVar("T")
@@ -67,6 +70,12 @@ def cache_key(files: Files) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Compiled:
+    built: Built
+    parses: Parses  # the checker's parses of the set's files (ContentChecker.parses)
+
+
 class CompiledContent:
     """Built content sets and their search indexes, from the cache folder or built and stored there."""
 
@@ -74,14 +83,27 @@ class CompiledContent:
         self.directory = directory if directory is not None else DEFAULT_DIR
         self._checker = checker or ContentChecker()
 
+    @property
+    def checker(self) -> ContentChecker:
+        return self._checker
+
     def built(self, files: Files) -> Built:
         """The set as `Content` (and outreach texts); raises ContentInvalid listing every problem."""
+        held = self._checker.cached(files)  # a set this process has already built or read
+        if held is not None:
+            return held
         key = cache_key(files)
-        cached = self._read(key, _BUILT, Built)
-        return cached if cached is not None else self._build(key, files)
+        cached = self._read(key, _BUILT, Compiled)
+        if cached is None:
+            return self._build(key, files)
+        self._checker.adopt(files, cached.built, cached.parses)
+        return cached.built
 
     def index(self, files: Files) -> ProcedureIndex:
         """The set's search index alone: what `motcua search` answers with."""
+        held = self._checker.cached(files)
+        if held is not None:
+            return held.content.index
         key = cache_key(files)
         cached = self._read(key, _INDEX, ProcedureIndex)
         return cached if cached is not None else self._build(key, files).content.index
@@ -90,7 +112,7 @@ class CompiledContent:
         built = self._checker.build(files)
         # The index first: it is what a search reads, and a built set without it would be rebuilt anyway.
         self._write(key, _INDEX, built.content.index)
-        self._write(key, _BUILT, built)
+        self._write(key, _BUILT, Compiled(built, self._checker.parses(files)))
         self._prune()
         return built
 

@@ -100,9 +100,34 @@ class _Lru:
 _SHARED = _Lru(CACHE_SIZE)  # parses depend only on (path, text): every checker in the process may share
 
 
+Parses = dict[tuple[str, str], Any]  # the parses of a set's files, as kept in the cache (see `parses`)
+
+
 class ContentChecker:
     def __init__(self, cache: _Lru | None = None) -> None:
         self._cache = cache or _SHARED
+        # Work done rather than found in the cache, which tests count: a publish that changes one
+        # procedure parses that one file, and reads the portal tier again only when it changed.
+        self.files_parsed = 0
+        self.tiers_parsed = 0
+
+    def cached(self, files: Files) -> Built | None:
+        """The set as this process last built it, when it is kept in memory (sets with a portal tier)."""
+        cached = self._cache.get(_built_key(files)) if PORTAL in files else None
+        return cached if isinstance(cached, Built) else None
+
+    def parses(self, files: Files) -> Parses:
+        """What this process holds of the set's files, parsed: kept beside a compiled set so that a process
+        which loaded the set from disk re-parses only the files that a later publish changes."""
+        keys = [_parse_key(path, text) for path, text in files.items()]
+        return {key: value for key in keys if (value := self._cache.get(key)) is not None}
+
+    def adopt(self, files: Files, built: Built, parses: Parses) -> None:
+        """Keep a set built by another process (read from the compiled-content cache) as if built here."""
+        for key, value in parses.items():
+            self._cache.put(key, value)
+        if PORTAL in files:
+            self._cache.put(_built_key(files), built)
 
     def problems(self, files: Files) -> list[Problem]:
         """Every problem of the set, in every file; [] when it can be published."""
@@ -112,16 +137,15 @@ class ContentChecker:
         """The set as `Content`; raises ContentInvalid listing every problem."""
         # With the portal tier the search index takes a second or two to build: a process that builds the
         # same set again (several apps in tests, a worker re-reading its revision) reuses the first.
-        key = ("built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items()))))
-        cached = self._cache.get(key) if PORTAL in files else None
-        if isinstance(cached, Built):
+        cached = self.cached(files)
+        if cached is not None:
             return cached
         catalogue, lexicon, flows, outreach, problems = self._load(files)
         if problems or catalogue is None or flows is None:
             raise ContentInvalid(problems)
         built = Built(Content.build(catalogue, lexicon, flows), outreach)
         if PORTAL in files:
-            self._cache.put(key, built)
+            self._cache.put(_built_key(files), built)
         return built
 
     def procedure(self, path: str, text: str) -> tuple[Procedure | None, list[Problem]]:
@@ -163,7 +187,7 @@ class ContentChecker:
         if PORTAL in files and catalogue is not None:
             # Flows are checked against the curated tier; the portal card's length is checked per entry by
             # the tier's own tests (checking ~2,700 procedures here would slow every publish).
-            portal, found_in_tier = load_tier(files[PORTAL], PORTAL)
+            portal, found_in_tier = self._tier(files[PORTAL])
             problems.extend(found_in_tier)
             catalogue = catalogue.with_portal(portal)
         return catalogue, lexicon, flows, outreach, sorted(problems, key=lambda p: (p.file, p.line, p.field))
@@ -197,19 +221,31 @@ class ContentChecker:
             problems.append(Problem.of(PROCEDURES, 1, "(folder)", "no_procedures", NO_PROCEDURES))
         return catalogue if len(problems) == before else None
 
-    def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
-        key = ("procedure:" + path, sha_of(text))
+    def _tier(self, text: str) -> tuple[tuple[Procedure, ...], tuple[Problem, ...]]:
+        key = _parse_key(PORTAL, text)
         cached = self._cache.get(key)
         if cached is None:
+            self.tiers_parsed += 1
+            cached = load_tier(text, PORTAL)
+            self._cache.put(key, cached)
+        tier: tuple[tuple[Procedure, ...], tuple[Problem, ...]] = cached
+        return tier
+
+    def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
+        key = _parse_key(path, text)
+        cached = self._cache.get(key)
+        if cached is None:
+            self.files_parsed += 1
             cached = parse_procedure(text, path, PurePosixPath(path).stem)
             self._cache.put(key, cached)
         procedure, doc, problems = cached
         return procedure, doc, list(problems)
 
     def _document(self, path: str, text: str, problems: list[Problem]) -> YamlDocument | None:
-        key = ("yaml:" + path, sha_of(text))
+        key = _parse_key(path, text)
         cached = self._cache.get(key)
         if cached is None:
+            self.files_parsed += 1
             try:
                 cached = parse_yaml(text, path)
             except YamlError as err:
@@ -228,3 +264,13 @@ class ContentChecker:
         value, found = validate_model(model, doc)
         problems.extend(found)
         return value
+
+
+def _parse_key(path: str, text: str) -> tuple[str, str]:
+    """A file's parse in the cache: a procedure file, the portal tier or another YAML document."""
+    kind = "procedure:" if procedure_id_of(path) else "tier:" if path == PORTAL else "yaml:"
+    return kind + path, sha_of(text)
+
+
+def _built_key(files: Files) -> tuple[str, str]:
+    return "built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items())))
