@@ -9,9 +9,14 @@ import pytest
 
 from bot.config import load_settings
 from bot.content.compiled import KEEP, CompiledContent, cache_key
-from bot.content.content_set import FLOWS, Built, ContentChecker, Files, _Lru
+from bot.content.content_set import FLOWS, PORTAL, Built, ContentChecker, Files, _Lru, procedure_path
 from bot.content.disk import settings_files
+from bot.content.manager import ContentManager
+from bot.content.revisions import Revisions
 from bot.errors import ContentInvalid
+from bot.service import ChatService
+from bot.storage.audit import SYSTEM
+from bot.storage.sql.store import SqlStore
 
 QUERY = "làm giấy khai sinh cho con"
 
@@ -106,3 +111,56 @@ def test_an_unwritable_cache_folder_still_answers(tmp_path: Path, files: Files) 
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder should be", encoding="utf-8")
     assert answers(CompiledContent(blocked / "content", CountingChecker()), files)
+
+
+# --- a publish re-does the work of what it changes -------------------------------------------------------
+
+
+def _worker(store: SqlStore, folder: Path) -> tuple[ContentManager, ContentChecker, ChatService]:
+    """One worker process's content side: its own parse cache, the shared compiled-content folder."""
+    checker = ContentChecker(_Lru(4096))
+    service = ChatService(store, None)
+    revisions = Revisions(store.units, checker, compiled_dir=folder)
+    return ContentManager(revisions, store, service.swap_content, poll_seconds=60), checker, service
+
+
+async def test_publishing_one_changed_procedure_parses_that_file_alone(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    whole = settings_files(load_settings())  # the whole catalogue: curated files and the portal tier
+    assert PORTAL in whole
+    store = await SqlStore.open(sqlite_url, migrate=True)
+    try:
+        first, first_checker, _ = _worker(store, tmp_path / "compiled")
+        await first.start(lambda: whole)  # imports the files: every file parsed once
+        assert first_checker.files_parsed == len(whole) - 1  # all but portal.json, which is not YAML
+        assert first_checker.tiers_parsed == 1
+
+        # Another worker starts: it reads what the first compiled, and parses nothing.
+        second, second_checker, served = _worker(store, tmp_path / "compiled")
+        await second.start(lambda: whole)
+        assert (second_checker.files_parsed, second_checker.tiers_parsed) == (0, 0)
+        assert (
+            served.content.catalogue.procedures()
+            == ContentChecker().build(whole).content.catalogue.procedures()
+        )
+
+        path = procedure_path("ho-chieu")
+        renamed = whole[path].replace(
+            "short_name: Cấp hộ chiếu phổ thông", "short_name: Làm hộ chiếu phổ thông"
+        )
+        assert renamed != whole[path]
+        published = await second.revisions.publish(path, renamed, "đổi tên ngắn", 1, SYSTEM)
+        assert (second_checker.files_parsed, second_checker.tiers_parsed) == (1, 0)
+        assert published.built is not None
+        assert published.built.content.catalogue["ho-chieu"].short_name == "Làm hộ chiếu phổ thông"
+
+        # The first worker picks the revision up as the publisher compiled it: it parses nothing more.
+        assert await first.refresh()
+        assert (first_checker.files_parsed, first_checker.tiers_parsed) == (len(whole) - 1, 1)
+        # And what it serves is what a build from nothing makes of the new files.
+        fresh = ContentChecker(_Lru(4096)).build({**whole, path: renamed}).content
+        assert published.built.content.catalogue.procedures() == fresh.catalogue.procedures()
+        assert published.built.content.index.search(QUERY).to_json() == fresh.index.search(QUERY).to_json()
+    finally:
+        await store.close()
