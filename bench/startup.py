@@ -1,12 +1,16 @@
 """How long a `motcua` command takes to its first answer, with the catalogue cold and cached.
 
-    python -m bench.startup [--repeat 5] [--sizes 46,2700,5000] [--no-save]
+    python -m bench.startup [--repeat 5] [--sizes 46,2700,5000] [--no-serve] [--no-save]
 
 Each row runs a fresh process (`python -m bot.cli search "khai sinh"`) `--repeat` times and gives the
-median wall time and the largest peak RSS. Sizes: the curated catalogue alone (no portal tier), with the
-real portal.json, and with portal.json grown to about 5,000 procedures by names from bench/catalogue_gen.py
-(pages borrowed from real entries). "cold" deletes the set's compiled-content cache files
-(bot/content/compiled.py) before every run; "cached" runs after one that wrote them. Two floors put the
+median wall time and the largest peak RSS. The `motcua serve` rows start a one-worker server on a database
+that already holds the set as its newest revision (a first, unmeasured start imports it) and time it to its
+first `/healthz` 200; their memory is the worker's RSS at that moment.
+
+Sizes: the curated catalogue alone (no portal tier), with the real portal.json, and with portal.json
+grown to about 5,000 procedures by names from bench/catalogue_gen.py (pages borrowed from real entries).
+"cold" deletes the set's compiled-content cache files (bot/content/compiled.py) before every run;
+"cached" runs after one that wrote them. Two floors put the
 figures in context: a bare Python importing the libraries the bot is made of, and importing bot.cli.main.
 Runs of the rows are interleaved round by round, so a busy machine slows every row alike.
 """
@@ -20,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +41,14 @@ from bench.common import (
     progress,
     publish,
 )
+from bench.e2e_server import ServerProcess
 from bot.config import load_settings
 from bot.content.compiled import DEFAULT_DIR, cache_key
 from bot.content.disk import settings_files
 from bot.content.loading import load_catalogue
 
 QUERY = "khai sinh"
+SERVE = "motcua serve -> /healthz"
 LIBRARIES = "import fastapi, sqlalchemy, pydantic, yaml, rapidfuzz, httpx, telegram"
 DEFAULT_SIZES = (46, 2700, 5000)
 
@@ -51,7 +58,7 @@ class Run:
     label: str
     procedures: int  # 0: not about a catalogue
     cache: str  # "cold", "cached" or "-"
-    argv: tuple[str, ...]
+    argv: tuple[str, ...]  # empty: a `motcua serve` run
     env: dict[str, str]
     portal: Path | None  # the portal tier file of the set ("cold" deletes its cache entry)
 
@@ -102,8 +109,44 @@ print(time.perf_counter() - started, usage.ru_maxrss, status)
 """
 
 
+def serve_environment(folder: Path, portal: Path | None, size: int) -> dict[str, str]:
+    """The variables of a server whose database holds the set (made by `prepare_server`)."""
+    env = environment(folder, portal)
+    env["MOTCUA_DATABASE_URL"] = f"sqlite:///{folder / f'serve-{size}.db'}"
+    env["MOTCUA_PUBLIC_BASE_URL"] = "http://127.0.0.1:8000"
+    return env
+
+
+def _server(run: Run, folder: Path) -> ServerProcess:
+    # Only what `environment` set is passed on: ServerProcess drops the caller's MOTCUA_* variables.
+    motcua = {k: v for k, v in run.env.items() if k.startswith("MOTCUA_")}
+    return ServerProcess(motcua, folder / f"serve-{run.procedures}.log")
+
+
+def prepare_server(run: Run, folder: Path) -> None:
+    """A first start imports the files as revision 1; the measured starts then load that revision."""
+    _server(run, folder).start(timeout=300).stop()
+
+
+def measure_serve(run: Run, folder: Path) -> tuple[float, float]:
+    """Seconds from `motcua serve` to its first /healthz 200, and the worker's RSS in MB then."""
+    if run.cache == "cold":
+        for path in DEFAULT_DIR.glob("*.pickle"):  # the revision's key is the server's to compute
+            path.unlink()
+    server = _server(run, folder)
+    started = time.perf_counter()
+    server.start(timeout=300)
+    seconds = time.perf_counter() - started
+    try:
+        return seconds, server.rss_bytes() / 2**20
+    finally:
+        server.stop()
+
+
 def measure(run: Run, folder: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS in MB of one fresh process."""
+    if not run.argv:
+        return measure_serve(run, folder)
     if run.cache == "cold":
         forget(run, folder)
     done = subprocess.run(
@@ -124,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--no-serve", action="store_true", help="time `motcua search` only")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     args = parser.parse_args(argv)
@@ -142,14 +186,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             for cache in ("cold", "cached"):
                 argv_ = ("-m", "bot.cli", "search", QUERY)
                 runs.append(Run(f'motcua search "{QUERY}"', size, cache, argv_, env, portal))
+            if not args.no_serve:
+                serving = serve_environment(folder, portal, size)
+                runs += [Run(SERVE, size, cache, (), serving, portal) for cache in ("cold", "cached")]
+                progress(f"importing {size} procedures into a server's database")
+                prepare_server(runs[-1], folder)
+        loads = [os.getloadavg()[0]]
         samples: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(runs))}
         for round_number in range(args.repeat):
             progress(f"round {round_number + 1}/{args.repeat}")
             for i, run in enumerate(runs):
                 samples[i].append(measure(run, folder))
+            loads.append(os.getloadavg()[0])
         table = Table(
             "Time to first answer",
-            columns("command | procedures:d | cache | median s:.2f | min s:.2f | peak RSS MB:.0f"),
+            columns("command | procedures:d | cache | median s:.2f | min s:.2f | RSS MB:.0f"),
         )
         for i, run in enumerate(runs):
             seconds = [s for s, _ in samples[i]]
@@ -164,14 +215,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     floor = statistics.median(s for s, _ in samples[0])
     notes = [
         f"median of {args.repeat} fresh processes per row; the goal is a cached search within 2x the "
-        f"bare-import floor ({2 * floor:.2f} s here)"
+        f"bare-import floor ({2 * floor:.2f} s here)",
+        "RSS: the peak of a search process; for `motcua serve`, the one worker's resident memory once "
+        "/healthz answers",
+        "1-minute load average during the run: " + ", ".join(f"{load:.2f}" for load in loads),
     ]
     section = Section(
         "Start-up: time to the first answer",
         command_line("bench.startup", argv or []),
         [table],
         notes=notes,
-        code=("bot/cli/main.py", "bot/content/compiled.py", "bot/content/published.py", "portal.json"),
+        code=(
+            "bot/cli/main.py",
+            "bot/content/compiled.py",
+            "bot/content/content_set.py",
+            "bot/content/published.py",
+            "bot/content/yamlsource.py",
+            "portal.json",
+        ),
     )
     publish(section, None if args.no_save else args.results)
     return 0

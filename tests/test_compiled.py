@@ -124,7 +124,12 @@ def _worker(store: SqlStore, folder: Path) -> tuple[ContentManager, ContentCheck
     return ContentManager(revisions, store, service.swap_content, poll_seconds=60), checker, service
 
 
-async def test_publishing_one_changed_procedure_parses_that_file_alone(
+def work(checker: ContentChecker) -> tuple[int, int, int]:
+    """Files parsed, portal tiers parsed, catalogue texts read for the index: work done, not found."""
+    return checker.files_parsed, checker.tiers_parsed, checker.texts_read
+
+
+async def test_publishing_one_changed_procedure_redoes_that_procedure_alone(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     whole = settings_files(load_settings())  # the whole catalogue: curated files and the portal tier
@@ -135,15 +140,15 @@ async def test_publishing_one_changed_procedure_parses_that_file_alone(
         await first.start(lambda: whole)  # imports the files: every file parsed once
         assert first_checker.files_parsed == len(whole) - 1  # all but portal.json, which is not YAML
         assert first_checker.tiers_parsed == 1
+        reference = ContentChecker().build(whole).content
+        before = first_checker.texts_read  # the index read every procedure's texts, several each
+        assert before > len(reference.catalogue)
 
         # Another worker starts: it reads what the first compiled, and parses nothing.
         second, second_checker, served = _worker(store, tmp_path / "compiled")
         await second.start(lambda: whole)
-        assert (second_checker.files_parsed, second_checker.tiers_parsed) == (0, 0)
-        assert (
-            served.content.catalogue.procedures()
-            == ContentChecker().build(whole).content.catalogue.procedures()
-        )
+        assert work(second_checker) == (0, 0, 0)
+        assert served.content.catalogue.procedures() == reference.catalogue.procedures()
 
         path = procedure_path("ho-chieu")
         renamed = whole[path].replace(
@@ -151,13 +156,14 @@ async def test_publishing_one_changed_procedure_parses_that_file_alone(
         )
         assert renamed != whole[path]
         published = await second.revisions.publish(path, renamed, "đổi tên ngắn", 1, SYSTEM)
-        assert (second_checker.files_parsed, second_checker.tiers_parsed) == (1, 0)
+        # One file parsed; for the search index, the one text it changed is read (the rest remembered).
+        assert work(second_checker) == (1, 0, 1)
         assert published.built is not None
         assert published.built.content.catalogue["ho-chieu"].short_name == "Làm hộ chiếu phổ thông"
 
         # The first worker picks the revision up as the publisher compiled it: it parses nothing more.
         assert await first.refresh()
-        assert (first_checker.files_parsed, first_checker.tiers_parsed) == (len(whole) - 1, 1)
+        assert work(first_checker) == (len(whole) - 1, 1, before)
         # And what it serves is what a build from nothing makes of the new files.
         fresh = ContentChecker(_Lru(4096)).build({**whole, path: renamed}).content
         assert published.built.content.catalogue.procedures() == fresh.catalogue.procedures()

@@ -32,7 +32,7 @@ from bot.content.model import Content
 from bot.content.yamlsource import YamlDocument, YamlError, parse_yaml
 from bot.domain.catalogue import ID_PATTERN, Catalogue, Procedure
 from bot.domain.flows import Flows
-from bot.domain.lexicon import Lexicon
+from bot.domain.lexicon import Lexicon, Reader, Word
 from bot.errors import ContentInvalid, Problem
 from bot.outreach.texts import OutreachTexts
 from bot.portal.tier import TIER_FILE, load_tier
@@ -100,6 +100,36 @@ class _Lru:
 _SHARED = _Lru(CACHE_SIZE)  # parses depend only on (path, text): every checker in the process may share
 
 
+class RememberingReader(Reader):
+    """Reads the catalogue's texts for the search index and remembers each reading, so that the next
+    build (a publish that changed one procedure) reads only the texts that are new. Reading a text
+    through the lexicon is the bulk of building the index; it depends on the text and the lexicon
+    alone, and a reader is made for one lexicon."""
+
+    LIMIT = 400_000  # texts remembered before starting afresh (old versions of edited texts pile up)
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        super().__init__(lexicon)
+        self._read: dict[str, list[Word]] = {}
+        self.texts_read = 0  # readings done rather than remembered (tests count them)
+
+    def read(self, text: str) -> list[Word]:
+        words = self._read.get(text)
+        if words is None:
+            self.texts_read += 1
+            if len(self._read) >= self.LIMIT:
+                self._read = {}
+            words = self._read[text] = super().read(text)
+        return words
+
+    def readings(self) -> dict[str, list[Word]]:
+        return dict(self._read)
+
+    def remember(self, readings: dict[str, list[Word]]) -> None:
+        """Readings made by another process with the same lexicon (from the compiled-content cache)."""
+        self._read.update(readings)
+
+
 Parses = dict[tuple[str, str], Any]  # the parses of a set's files, as kept in the cache (see `parses`)
 
 
@@ -110,6 +140,7 @@ class ContentChecker:
         # procedure parses that one file, and reads the portal tier again only when it changed.
         self.files_parsed = 0
         self.tiers_parsed = 0
+        self._readers: dict[str, RememberingReader] = {}  # by the lexicon file's hash ("" for none)
 
     def cached(self, files: Files) -> Built | None:
         """The set as this process last built it, when it is kept in memory (sets with a portal tier)."""
@@ -120,12 +151,20 @@ class ContentChecker:
         """What this process holds of the set's files, parsed: kept beside a compiled set so that a process
         which loaded the set from disk re-parses only the files that a later publish changes."""
         keys = [_parse_key(path, text) for path, text in files.items()]
-        return {key: value for key in keys if (value := self._cache.get(key)) is not None}
+        parses = {key: value for key in keys if (value := self._cache.get(key)) is not None}
+        lexicon = _lexicon_key(files)
+        if (reader := self._readers.get(lexicon)) is not None:
+            parses[_READINGS, lexicon] = reader.readings()
+        return parses
 
     def adopt(self, files: Files, built: Built, parses: Parses) -> None:
         """Keep a set built by another process (read from the compiled-content cache) as if built here."""
         for key, value in parses.items():
-            self._cache.put(key, value)
+            if key[0] == _READINGS:
+                if key[1] == _lexicon_key(files):
+                    self._reader(files, built.content.lexicon).remember(value)
+            else:
+                self._cache.put(key, value)
         if PORTAL in files:
             self._cache.put(_built_key(files), built)
 
@@ -143,10 +182,23 @@ class ContentChecker:
         catalogue, lexicon, flows, outreach, problems = self._load(files)
         if problems or catalogue is None or flows is None:
             raise ContentInvalid(problems)
-        built = Built(Content.build(catalogue, lexicon, flows), outreach)
+        built = Built(Content.build(catalogue, lexicon, flows, self._reader(files, lexicon)), outreach)
         if PORTAL in files:
             self._cache.put(_built_key(files), built)
         return built
+
+    @property
+    def texts_read(self) -> int:
+        """Catalogue texts read through the lexicon for a search index, rather than remembered."""
+        return sum(reader.texts_read for reader in self._readers.values())
+
+    def _reader(self, files: Files, lexicon: Lexicon) -> RememberingReader:
+        key = _lexicon_key(files)
+        reader = self._readers.get(key)
+        if reader is None:
+            self._readers.clear()  # a new lexicon reads every text anew
+            reader = self._readers[key] = RememberingReader(lexicon)
+        return reader
 
     def procedure(self, path: str, text: str) -> tuple[Procedure | None, list[Problem]]:
         """One procedure file on its own (shape and its own rules), as the preview needs it."""
@@ -270,6 +322,13 @@ def _parse_key(path: str, text: str) -> tuple[str, str]:
     """A file's parse in the cache: a procedure file, the portal tier or another YAML document."""
     kind = "procedure:" if procedure_id_of(path) else "tier:" if path == PORTAL else "yaml:"
     return kind + path, sha_of(text)
+
+
+_READINGS = "readings"  # Parses' key of a lexicon's remembered readings: (_READINGS, _lexicon_key)
+
+
+def _lexicon_key(files: Files) -> str:
+    return sha_of(files[LEXICON]) if LEXICON in files else ""
 
 
 def _built_key(files: Files) -> tuple[str, str]:
