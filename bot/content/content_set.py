@@ -5,9 +5,12 @@ optionally lexicon.yaml, outreach.yaml and portal.json (the portal tier, from `m
 Problems name these paths, so an official sees the same file name in the admin pages, in `motcua import`
 and in git.
 
-Parsing YAML in pure Python is the slow part (about two seconds for the whole catalogue), and a publish
-changes one file, so parsed files are cached by (path, SHA-256 of the text): the next check of a set
-re-reads only what changed. Cached values are immutable (frozen models) and safe to share.
+A publish changes one file, so the work is kept per piece: parsed files by (path, SHA-256 of the text),
+the portal tier by its hash, and for the search index each catalogue text as read through the lexicon
+(`RememberingReader`). The next check of a set re-does only what changed; what is global (cross-checks,
+the index's word weights) is recomputed from the kept pieces. Cached values are immutable (frozen models)
+and safe to share. The compiled-content cache (bot/content/compiled.py) keeps the pieces on disk with the
+built set, so a process that starts from it can publish as cheaply as the one that built it.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from bot.portal.tier import TIER_FILE, load_tier
 FLOWS, LEXICON, OUTREACH, PORTAL = "flows.yaml", "lexicon.yaml", "outreach.yaml", TIER_FILE
 PROCEDURES = "procedures"
 _PROCEDURE_PATH = re.compile(r"^procedures/(" + ID_PATTERN.strip("^$") + r")\.yaml$")
-CACHE_SIZE = 1024
+CACHE_SIZE = 16_384  # parsed files: a catalogue of thousands of procedure files stays parsed
+BUILT_KEPT = 2
 
 Files = dict[str, str]
 
@@ -98,6 +102,9 @@ class _Lru:
 
 
 _SHARED = _Lru(CACHE_SIZE)  # parses depend only on (path, text): every checker in the process may share
+# A built set with the portal tier weighs a hundred MB or more: a worker keeps the one it serves and the
+# one a publish is checking, not every revision it has seen.
+_SHARED_BUILT = _Lru(BUILT_KEPT)
 
 
 class RememberingReader(Reader):
@@ -136,6 +143,7 @@ Parses = dict[tuple[str, str], Any]  # the parses of a set's files, as kept in t
 class ContentChecker:
     def __init__(self, cache: _Lru | None = None) -> None:
         self._cache = cache or _SHARED
+        self._built = _SHARED_BUILT if cache is None else _Lru(BUILT_KEPT)
         # Work done rather than found in the cache, which tests count: a publish that changes one
         # procedure parses that one file, and reads the portal tier again only when it changed.
         self.files_parsed = 0
@@ -144,7 +152,7 @@ class ContentChecker:
 
     def cached(self, files: Files) -> Built | None:
         """The set as this process last built it, when it is kept in memory (sets with a portal tier)."""
-        cached = self._cache.get(_built_key(files)) if PORTAL in files else None
+        cached = self._built.get(_built_key(files)) if PORTAL in files else None
         return cached if isinstance(cached, Built) else None
 
     def parses(self, files: Files) -> Parses:
@@ -166,7 +174,7 @@ class ContentChecker:
             else:
                 self._cache.put(key, value)
         if PORTAL in files:
-            self._cache.put(_built_key(files), built)
+            self._built.put(_built_key(files), built)
 
     def problems(self, files: Files) -> list[Problem]:
         """Every problem of the set, in every file; [] when it can be published."""
@@ -184,7 +192,7 @@ class ContentChecker:
             raise ContentInvalid(problems)
         built = Built(Content.build(catalogue, lexicon, flows, self._reader(files, lexicon)), outreach)
         if PORTAL in files:
-            self._cache.put(_built_key(files), built)
+            self._built.put(_built_key(files), built)
         return built
 
     @property
