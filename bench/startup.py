@@ -20,20 +20,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 from bench.catalogue_gen import generate
 from bench.common import (
     PORTAL_FILE,
     PROCEDURES_DIR,
     RESULTS_FILE,
+    ROOT,
     Section,
     Table,
     columns,
@@ -41,14 +46,15 @@ from bench.common import (
     progress,
     publish,
 )
-from bench.e2e_server import ServerProcess
 from bot.config import load_settings
 from bot.content.compiled import DEFAULT_DIR, cache_key
 from bot.content.disk import settings_files
 from bot.content.loading import load_catalogue
 
 QUERY = "khai sinh"
+SEARCH = f'motcua search "{QUERY}"'
 SERVE = "motcua serve -> /healthz"
+BASELINE = "(baseline)"
 LIBRARIES = "import fastapi, sqlalchemy, pydantic, yaml, rapidfuzz, httpx, telegram"
 DEFAULT_SIZES = (46, 2700, 5000)
 
@@ -61,6 +67,7 @@ class Run:
     argv: tuple[str, ...]  # empty: a `motcua serve` run
     env: dict[str, str]
     portal: Path | None  # the portal tier file of the set ("cold" deletes its cache entry)
+    code: Path | None = None  # a baseline checkout whose code runs instead of this one's
 
 
 def grown_portal(size: int, folder: Path) -> Path:
@@ -80,8 +87,10 @@ def grown_portal(size: int, folder: Path) -> Path:
     return path
 
 
-def environment(folder: Path, portal: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+def environment(folder: Path, portal: Path | None, code: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_") and k != "PYTHONPATH"}
+    if code is not None:  # another checkout's code, run by this interpreter (same libraries)
+        env["PYTHONPATH"] = str(code)
     env["MOTCUA_DATABASE_URL"] = f"sqlite:///{folder / 'none.db'}"  # never created: the files on disk
     env["MOTCUA_CATALOGUE_DIR"] = str(PROCEDURES_DIR)
     env["MOTCUA_PORTAL_FILE"] = str(portal if portal is not None else folder / "no-portal.json")
@@ -109,23 +118,79 @@ print(time.perf_counter() - started, usage.ru_maxrss, status)
 """
 
 
-def serve_environment(folder: Path, portal: Path | None, size: int) -> dict[str, str]:
+def serve_environment(folder: Path, portal: Path | None, size: int, code: Path | None) -> dict[str, str]:
     """The variables of a server whose database holds the set (made by `prepare_server`)."""
-    env = environment(folder, portal)
-    env["MOTCUA_DATABASE_URL"] = f"sqlite:///{folder / f'serve-{size}.db'}"
+    env = environment(folder, portal, code)
+    name = f"serve-{size}{'-baseline' if code else ''}.db"
+    env["MOTCUA_DATABASE_URL"] = f"sqlite:///{folder / name}"
     env["MOTCUA_PUBLIC_BASE_URL"] = "http://127.0.0.1:8000"
     return env
 
 
-def _server(run: Run, folder: Path) -> ServerProcess:
-    # Only what `environment` set is passed on: ServerProcess drops the caller's MOTCUA_* variables.
-    motcua = {k: v for k, v in run.env.items() if k.startswith("MOTCUA_")}
-    return ServerProcess(motcua, folder / f"serve-{run.procedures}.log")
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """One `motcua serve` (one worker, so one process) of the code at `run.code` or this checkout."""
+
+    run: Run
+    log: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 300.0) -> float:
+        """Start it; the seconds until /healthz first answers 200."""
+        command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port)]
+        # `python -m` puts the working folder first on the path: it is the checkout whose code runs.
+        cwd = self.run.code or ROOT
+        started = time.perf_counter()
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=self.run.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        while not self._healthy():
+            if self.process.poll() is not None or time.perf_counter() - started > timeout:
+                self.stop()
+                raise RuntimeError(f"motcua serve did not start; see {self.log}")
+            time.sleep(0.05)
+        return time.perf_counter() - started
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def rss_mb(self) -> float:
+        assert self.process is not None
+        pages = int(Path(f"/proc/{self.process.pid}/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
 
 def prepare_server(run: Run, folder: Path) -> None:
     """A first start imports the files as revision 1; the measured starts then load that revision."""
-    _server(run, folder).start(timeout=300).stop()
+    server = Server(run, folder / "serve.log")
+    server.start()
+    server.stop()
 
 
 def measure_serve(run: Run, folder: Path) -> tuple[float, float]:
@@ -133,12 +198,10 @@ def measure_serve(run: Run, folder: Path) -> tuple[float, float]:
     if run.cache == "cold":
         for path in DEFAULT_DIR.glob("*.pickle"):  # the revision's key is the server's to compute
             path.unlink()
-    server = _server(run, folder)
-    started = time.perf_counter()
-    server.start(timeout=300)
-    seconds = time.perf_counter() - started
+    server = Server(run, folder / "serve.log")
     try:
-        return seconds, server.rss_bytes() / 2**20
+        seconds = server.start()
+        return seconds, server.rss_mb()
     finally:
         server.stop()
 
@@ -168,6 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--no-serve", action="store_true", help="time `motcua search` only")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of earlier code (git archive): its rows run beside these"
+    )
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     args = parser.parse_args(argv)
@@ -183,14 +249,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in sizes:
             portal = None if size <= curated else grown_portal(size, folder)
             env = environment(folder, portal)
-            for cache in ("cold", "cached"):
-                argv_ = ("-m", "bot.cli", "search", QUERY)
-                runs.append(Run(f'motcua search "{QUERY}"', size, cache, argv_, env, portal))
-            if not args.no_serve:
-                serving = serve_environment(folder, portal, size)
-                runs += [Run(SERVE, size, cache, (), serving, portal) for cache in ("cold", "cached")]
-                progress(f"importing {size} procedures into a server's database")
+            search = ("-m", "bot.cli", "search", QUERY)
+            if args.baseline:
+                before = environment(folder, portal, args.baseline)
+                runs.append(Run(f"{SEARCH} {BASELINE}", size, "-", search, before, portal, args.baseline))
+            runs += [Run(SEARCH, size, cache, search, env, portal) for cache in ("cold", "cached")]
+            if args.no_serve:
+                continue
+            if args.baseline:
+                before = serve_environment(folder, portal, size, args.baseline)
+                runs.append(Run(f"{SERVE} {BASELINE}", size, "-", (), before, portal, args.baseline))
+                progress(f"importing {size} procedures into the baseline server's database")
                 prepare_server(runs[-1], folder)
+            serving = serve_environment(folder, portal, size, None)
+            runs += [Run(SERVE, size, cache, (), serving, portal) for cache in ("cold", "cached")]
+            progress(f"importing {size} procedures into a server's database")
+            prepare_server(runs[-1], folder)
         loads = [os.getloadavg()[0]]
         samples: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(runs))}
         for round_number in range(args.repeat):
@@ -220,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "/healthz answers",
         "1-minute load average during the run: " + ", ".join(f"{load:.2f}" for load in loads),
     ]
+    if args.baseline:
+        notes.append(f"{BASELINE}: the code of {args.baseline}, measured in the same rounds")
     section = Section(
         "Start-up: time to the first answer",
         command_line("bench.startup", argv or []),
