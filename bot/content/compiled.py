@@ -24,6 +24,7 @@ written and read only by this code, so the folder must not be writable by anyone
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -120,11 +121,18 @@ class CompiledContent:
         return self.directory / f"{key}.{part}.pickle"
 
     def _read(self, key: str, part: str, kind: type[T]) -> T | None:
+        # Unpickling makes a few hundred thousand objects, all kept: the cyclic collector would scan them
+        # again and again on the way (half of the load time), so it waits until the load is done.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with self._path(key, part).open("rb") as file:
                 stored = pickle.load(file)
         except Exception:  # missing, truncated, foreign, or of classes that changed: build afresh
             return None
+        finally:
+            if collecting:
+                gc.enable()
         if not (isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (key, part)):
             return None
         value = stored[2]
