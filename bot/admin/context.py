@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.preview import PreviewCache
 from bot.config import Settings
 from bot.content import ContentManager, Revisions
+from bot.content.compiled import DEFAULT_DIR as COMPILED_DIR
 from bot.service import ChatService
 from bot.storage.sql import Units
 
@@ -32,6 +33,6 @@ class AdminContext:
         units: Units,
         poll_seconds: float = 2.0,
     ) -> AdminContext:
-        revisions = Revisions(units)
+        revisions = Revisions(units, compiled_dir=COMPILED_DIR)
         manager = ContentManager(revisions, service.store, service.swap_content, poll_seconds)
         return cls(settings, service, engine, units, revisions, manager)

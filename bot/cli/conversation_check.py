@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.conversation_tests import load_conversations, run
 from bot.config import Settings
-from bot.content import load_content
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -28,6 +26,10 @@ def default_path(settings: Settings) -> Path:
 
 def run_tests(settings: Settings, path: str | None) -> int:
     """Load the content and every conversation (ContentInvalid lists problems of either), then replay."""
+    # Imported here: every `motcua` command defines its arguments through this module.
+    from bot.cli.conversation_tests import load_conversations, run
+    from bot.content import load_content
+
     where = Path(path) if path else default_path(settings)
     conversations = load_conversations(where)
     content = load_content(

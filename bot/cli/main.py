@@ -9,18 +9,24 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli.admin import ADMIN_COMMANDS, add_admin_commands, run_admin
 from bot.cli.conversation_check import add_test_command
-from bot.cli.outreach import add_outreach_commands, run_outreach
-from bot.cli.portal import add_portal_import, run_portal_import
-from bot.cli.report import add_report_commands, run_report
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, ContentInvalid, StorageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# Commands whose arguments main.py defines itself. The other groups (portal, leaflet and poster, the
+# admin's user/export/import, report) live in modules that import the admin side, matplotlib and the
+# PDF printer: seconds of start-up that `motcua search` or `motcua chat` must not wait for, so their
+# parsers are added only when the command line is not one of these (and for `motcua --help`).
+OWN_COMMANDS = frozenset({"serve", "chat", "validate", "test", "search", "telegram", "messenger"})
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command word: the first argument that is not an option (the top level has none but -h)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="motcua", description="Motcua: trợ lý thủ tục hành chính trực tuyến"
     )
@@ -45,13 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--json", action="store_true", help="print JSON (one object per query)")
 
-    portal = sub.add_parser("portal", help="the national portal's procedures (the catalogue's portal tier)")
-    portal_sub = portal.add_subparsers(dest="portal_command", required=True)
-    add_portal_import(portal_sub)
+    if command not in OWN_COMMANDS:
+        from bot.cli.admin import add_admin_commands
+        from bot.cli.outreach import add_outreach_commands
+        from bot.cli.portal import add_portal_import
+        from bot.cli.report import add_report_commands
 
-    add_outreach_commands(sub)
-    add_admin_commands(sub)
-    add_report_commands(sub)
+        portal = sub.add_parser("portal", help="the national portal's procedures (its portal tier)")
+        portal_sub = portal.add_subparsers(dest="portal_command", required=True)
+        add_portal_import(portal_sub)
+
+        add_outreach_commands(sub)
+        add_admin_commands(sub)
+        add_report_commands(sub)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot")
     telegram.add_argument(
@@ -63,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(_command_of(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
@@ -112,12 +124,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "search":
         return _search(settings, args.query, args.json)
     if args.command == "portal":
+        from bot.cli.portal import run_portal_import
+
         return run_portal_import(args, settings)
-    if args.command in ADMIN_COMMANDS:
+    if args.command in ("user", "export", "import"):
+        from bot.cli.admin import run_admin
+
         return run_admin(args, settings)
     if args.command == "report":
+        from bot.cli.report import run_report
+
         return run_report(args, settings)
     if args.command in ("leaflet", "poster"):
+        from bot.cli.outreach import run_outreach
+
         return run_outreach(args, settings)
     if args.command == "telegram":
         from bot.cli.serve import telegram_polling
@@ -131,11 +151,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(settings: Settings, query: str, as_json: bool) -> int:
-    from bot.content import published_content
+    from bot.content import published_index
 
     # The index the bot answers with: the published revision's catalogue, portal tier, lexicon, and the
     # topics of its flows.yaml (so the answer says when a question is about one: its "topic" field).
-    index = asyncio.run(published_content(settings)).index
+    index = asyncio.run(published_index(settings))
     queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else iter([query])
     for text in queries:
         result = index.search(text)

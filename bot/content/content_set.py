@@ -5,9 +5,12 @@ optionally lexicon.yaml, outreach.yaml and portal.json (the portal tier, from `m
 Problems name these paths, so an official sees the same file name in the admin pages, in `motcua import`
 and in git.
 
-Parsing YAML in pure Python is the slow part (about two seconds for the whole catalogue), and a publish
-changes one file, so parsed files are cached by (path, SHA-256 of the text): the next check of a set
-re-reads only what changed. Cached values are immutable (frozen models) and safe to share.
+A publish changes one file, so the work is kept per piece: parsed files by (path, SHA-256 of the text),
+the portal tier by its hash, and for the search index each catalogue text as read through the lexicon
+(`RememberingReader`). The next check of a set re-does only what changed; what is global (cross-checks,
+the index's word weights) is recomputed from the kept pieces. Cached values are immutable (frozen models)
+and safe to share. The compiled-content cache (bot/content/compiled.py) keeps the pieces on disk with the
+built set, so a process that starts from it can publish as cheaply as the one that built it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from bot.content.model import Content
 from bot.content.yamlsource import YamlDocument, YamlError, parse_yaml
 from bot.domain.catalogue import ID_PATTERN, Catalogue, Procedure
 from bot.domain.flows import Flows
-from bot.domain.lexicon import Lexicon
+from bot.domain.lexicon import Lexicon, Reader, Word
 from bot.errors import ContentInvalid, Problem
 from bot.outreach.texts import OutreachTexts
 from bot.portal.tier import TIER_FILE, load_tier
@@ -40,7 +43,8 @@ from bot.portal.tier import TIER_FILE, load_tier
 FLOWS, LEXICON, OUTREACH, PORTAL = "flows.yaml", "lexicon.yaml", "outreach.yaml", TIER_FILE
 PROCEDURES = "procedures"
 _PROCEDURE_PATH = re.compile(r"^procedures/(" + ID_PATTERN.strip("^$") + r")\.yaml$")
-CACHE_SIZE = 1024
+CACHE_SIZE = 16_384  # parsed files: a catalogue of thousands of procedure files stays parsed
+BUILT_KEPT = 2
 
 Files = dict[str, str]
 
@@ -98,11 +102,79 @@ class _Lru:
 
 
 _SHARED = _Lru(CACHE_SIZE)  # parses depend only on (path, text): every checker in the process may share
+# A built set with the portal tier weighs a hundred MB or more: a worker keeps the one it serves and the
+# one a publish is checking, not every revision it has seen.
+_SHARED_BUILT = _Lru(BUILT_KEPT)
+
+
+class RememberingReader(Reader):
+    """Reads the catalogue's texts for the search index and remembers each reading, so that the next
+    build (a publish that changed one procedure) reads only the texts that are new. Reading a text
+    through the lexicon is the bulk of building the index; it depends on the text and the lexicon
+    alone, and a reader is made for one lexicon."""
+
+    LIMIT = 400_000  # texts remembered before starting afresh (old versions of edited texts pile up)
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        super().__init__(lexicon)
+        self._read: dict[str, list[Word]] = {}
+        self.texts_read = 0  # readings done rather than remembered (tests count them)
+
+    def read(self, text: str) -> list[Word]:
+        words = self._read.get(text)
+        if words is None:
+            self.texts_read += 1
+            if len(self._read) >= self.LIMIT:
+                self._read = {}
+            words = self._read[text] = super().read(text)
+        return words
+
+    def readings(self) -> dict[str, list[Word]]:
+        return dict(self._read)
+
+    def remember(self, readings: dict[str, list[Word]]) -> None:
+        """Readings made by another process with the same lexicon (from the compiled-content cache)."""
+        self._read.update(readings)
+
+
+Parses = dict[tuple[str, str], Any]  # the parses of a set's files, as kept in the cache (see `parses`)
 
 
 class ContentChecker:
     def __init__(self, cache: _Lru | None = None) -> None:
         self._cache = cache or _SHARED
+        self._built = _SHARED_BUILT if cache is None else _Lru(BUILT_KEPT)
+        # Work done rather than found in the cache, which tests count: a publish that changes one
+        # procedure parses that one file, and reads the portal tier again only when it changed.
+        self.files_parsed = 0
+        self.tiers_parsed = 0
+        self._readers: dict[str, RememberingReader] = {}  # by the lexicon file's hash ("" for none)
+
+    def cached(self, files: Files) -> Built | None:
+        """The set as this process last built it, when it is kept in memory (sets with a portal tier)."""
+        cached = self._built.get(_built_key(files)) if PORTAL in files else None
+        return cached if isinstance(cached, Built) else None
+
+    def parses(self, files: Files) -> Parses:
+        """What this process holds of the set's files, parsed: kept beside a compiled set so that a process
+        which loaded the set from disk re-parses only the files that a later publish changes."""
+        keys = [_parse_key(path, text) for path, text in files.items()]
+        parses = {key: value for key in keys if (value := self._cache.get(key)) is not None}
+        lexicon = _lexicon_key(files)
+        if (reader := self._readers.get(lexicon)) is not None:
+            parses[_READINGS, lexicon] = reader.readings()
+        return parses
+
+    def adopt(self, files: Files, built: Built, parses: Parses) -> None:
+        """Keep a set built by another process (read from the compiled-content cache) as if built here."""
+        for key, value in parses.items():
+            if key[0] == _READINGS:
+                if key[1] == _lexicon_key(files):
+                    self._reader(files, built.content.lexicon).remember(value)
+            else:
+                self._cache.put(key, value)
+        if PORTAL in files:
+            self._built.put(_built_key(files), built)
 
     def problems(self, files: Files) -> list[Problem]:
         """Every problem of the set, in every file; [] when it can be published."""
@@ -112,17 +184,29 @@ class ContentChecker:
         """The set as `Content`; raises ContentInvalid listing every problem."""
         # With the portal tier the search index takes a second or two to build: a process that builds the
         # same set again (several apps in tests, a worker re-reading its revision) reuses the first.
-        key = ("built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items()))))
-        cached = self._cache.get(key) if PORTAL in files else None
-        if isinstance(cached, Built):
+        cached = self.cached(files)
+        if cached is not None:
             return cached
         catalogue, lexicon, flows, outreach, problems = self._load(files)
         if problems or catalogue is None or flows is None:
             raise ContentInvalid(problems)
-        built = Built(Content.build(catalogue, lexicon, flows), outreach)
+        built = Built(Content.build(catalogue, lexicon, flows, self._reader(files, lexicon)), outreach)
         if PORTAL in files:
-            self._cache.put(key, built)
+            self._built.put(_built_key(files), built)
         return built
+
+    @property
+    def texts_read(self) -> int:
+        """Catalogue texts read through the lexicon for a search index, rather than remembered."""
+        return sum(reader.texts_read for reader in self._readers.values())
+
+    def _reader(self, files: Files, lexicon: Lexicon) -> RememberingReader:
+        key = _lexicon_key(files)
+        reader = self._readers.get(key)
+        if reader is None:
+            self._readers.clear()  # a new lexicon reads every text anew
+            reader = self._readers[key] = RememberingReader(lexicon)
+        return reader
 
     def procedure(self, path: str, text: str) -> tuple[Procedure | None, list[Problem]]:
         """One procedure file on its own (shape and its own rules), as the preview needs it."""
@@ -163,7 +247,7 @@ class ContentChecker:
         if PORTAL in files and catalogue is not None:
             # Flows are checked against the curated tier; the portal card's length is checked per entry by
             # the tier's own tests (checking ~2,700 procedures here would slow every publish).
-            portal, found_in_tier = load_tier(files[PORTAL], PORTAL)
+            portal, found_in_tier = self._tier(files[PORTAL])
             problems.extend(found_in_tier)
             catalogue = catalogue.with_portal(portal)
         return catalogue, lexicon, flows, outreach, sorted(problems, key=lambda p: (p.file, p.line, p.field))
@@ -197,19 +281,31 @@ class ContentChecker:
             problems.append(Problem.of(PROCEDURES, 1, "(folder)", "no_procedures", NO_PROCEDURES))
         return catalogue if len(problems) == before else None
 
-    def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
-        key = ("procedure:" + path, sha_of(text))
+    def _tier(self, text: str) -> tuple[tuple[Procedure, ...], tuple[Problem, ...]]:
+        key = _parse_key(PORTAL, text)
         cached = self._cache.get(key)
         if cached is None:
+            self.tiers_parsed += 1
+            cached = load_tier(text, PORTAL)
+            self._cache.put(key, cached)
+        tier: tuple[tuple[Procedure, ...], tuple[Problem, ...]] = cached
+        return tier
+
+    def _procedure(self, path: str, text: str) -> tuple[Procedure | None, YamlDocument | None, list[Problem]]:
+        key = _parse_key(path, text)
+        cached = self._cache.get(key)
+        if cached is None:
+            self.files_parsed += 1
             cached = parse_procedure(text, path, PurePosixPath(path).stem)
             self._cache.put(key, cached)
         procedure, doc, problems = cached
         return procedure, doc, list(problems)
 
     def _document(self, path: str, text: str, problems: list[Problem]) -> YamlDocument | None:
-        key = ("yaml:" + path, sha_of(text))
+        key = _parse_key(path, text)
         cached = self._cache.get(key)
         if cached is None:
+            self.files_parsed += 1
             try:
                 cached = parse_yaml(text, path)
             except YamlError as err:
@@ -228,3 +324,20 @@ class ContentChecker:
         value, found = validate_model(model, doc)
         problems.extend(found)
         return value
+
+
+def _parse_key(path: str, text: str) -> tuple[str, str]:
+    """A file's parse in the cache: a procedure file, the portal tier or another YAML document."""
+    kind = "procedure:" if procedure_id_of(path) else "tier:" if path == PORTAL else "yaml:"
+    return kind + path, sha_of(text)
+
+
+_READINGS = "readings"  # Parses' key of a lexicon's remembered readings: (_READINGS, _lexicon_key)
+
+
+def _lexicon_key(files: Files) -> str:
+    return sha_of(files[LEXICON]) if LEXICON in files else ""
+
+
+def _built_key(files: Files) -> tuple[str, str]:
+    return "built", sha_of("\n".join(f"{p} {sha_of(t)}" for p, t in sorted(files.items())))

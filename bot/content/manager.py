@@ -105,7 +105,7 @@ class ContentManager:
 
     async def _build(self, revision: int) -> Built:
         files = await self.revisions.files(revision)
-        return await asyncio.to_thread(self.revisions.checker.build, files)
+        return await asyncio.to_thread(self.revisions.build, files)
 
     async def _load_at_start(self) -> None:
         history = await self.revisions.history(limit=FALLBACK_DEPTH)

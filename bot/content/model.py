@@ -14,7 +14,7 @@ from bot.content.loading import load_catalogue
 from bot.domain.catalogue import Catalogue
 from bot.domain.engine import Engine
 from bot.domain.flows import Flows
-from bot.domain.lexicon import Lexicon
+from bot.domain.lexicon import Lexicon, Reader
 from bot.domain.search import ProcedureIndex, topic_specs
 from bot.errors import ContentInvalid, Problem
 from bot.portal.tier import load_tier
@@ -29,8 +29,11 @@ class Content:
     engine: Engine
 
     @classmethod
-    def build(cls, catalogue: Catalogue, lexicon: Lexicon, flows: Flows) -> Content:
-        index = ProcedureIndex.build(catalogue, lexicon, topic_specs(flows.topics))
+    def build(
+        cls, catalogue: Catalogue, lexicon: Lexicon, flows: Flows, reading: Reader | None = None
+    ) -> Content:
+        """`reading`: what reads the catalogue's texts for the index (see ProcedureIndex.build)."""
+        index = ProcedureIndex.build(catalogue, lexicon, topic_specs(flows.topics), reading)
         return cls(catalogue, lexicon, index, flows, Engine(catalogue, index, flows))
 
 

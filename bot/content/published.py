@@ -6,24 +6,23 @@ published only at the next start. So `motcua search`, `motcua leaflet` and `motc
 revision too, and answer as the bot does. A database that holds no revision yet (a fresh checkout, before
 the first `motcua serve`) means the files on disk, which are what the first start would import.
 
-Looking is read-only: a missing SQLite file is not created, and the database is not migrated.
+Looking is read-only: a missing SQLite file is not created, and the database is not migrated. What is
+built is kept in the compiled-content cache (bot/content/compiled.py), so the next command with the same
+files and code starts without re-building the catalogue and its index.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.content.content_set import ContentChecker, Files
+from bot.content.compiled import CompiledContent
+from bot.content.content_set import Files
 from bot.content.disk import settings_files
 from bot.content.model import Content
-from bot.content.revisions import Revisions
+from bot.domain.search import ProcedureIndex
 from bot.errors import StorageError
-from bot.storage.database import create_engine_for
 from bot.storage.identity import sqlite_file
-from bot.storage.sql import Units
-from bot.storage.tables_admin import ContentRevision
 
 
 async def published_files(database_url: str) -> Files | None:
@@ -31,6 +30,14 @@ async def published_files(database_url: str) -> Files | None:
     file = sqlite_file(database_url)
     if file is not None and not file.exists():
         return None  # opening it would create an empty database
+    # Only a database to read needs the ORM, the asyncio engine and Alembic (half a second to import).
+    from sqlalchemy import inspect
+
+    from bot.content.revisions import Revisions
+    from bot.storage.database import create_engine_for
+    from bot.storage.sql import Units
+    from bot.storage.tables_admin import ContentRevision
+
     engine = create_engine_for(database_url)
     try:
         async with engine.connect() as conn:
@@ -46,10 +53,19 @@ async def published_files(database_url: str) -> Files | None:
         await engine.dispose()
 
 
+async def served_files(settings: Settings) -> Files:
+    """The newest revision's files, or the files on disk when there is none yet."""
+    files = await published_files(settings.database_url)
+    return settings_files(settings) if files is None else files
+
+
 async def published_content(settings: Settings) -> Content:
     """What the bot serves: the newest revision, or the files on disk when there is none yet.
     Raises ContentInvalid listing every problem, and StorageError when the database cannot be read."""
-    files = await published_files(settings.database_url)
-    if files is None:
-        files = settings_files(settings)
-    return ContentChecker().build(files).content
+    return CompiledContent().built(await served_files(settings)).content
+
+
+async def published_index(settings: Settings) -> ProcedureIndex:
+    """The search index of what the bot serves (the same errors as published_content); from the cache
+    it loads in a fraction of the whole content's time."""
+    return CompiledContent().index(await served_files(settings))

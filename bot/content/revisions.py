@@ -17,12 +17,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.content.content_set import Built, ContentChecker, Files, is_content_path, normalise_text, sha_of
+from bot.content.compiled import CompiledContent
+from bot.content.content_set import (
+    PORTAL,
+    Built,
+    ContentChecker,
+    Files,
+    is_content_path,
+    normalise_text,
+    sha_of,
+)
 from bot.domain.privacy import mask_pii
 from bot.errors import MotcuaError, StorageError
 from bot.storage.audit import Actor, record
@@ -82,9 +92,20 @@ class _Moved(Exception):
 
 
 class Revisions:
-    def __init__(self, units: Units, checker: ContentChecker | None = None) -> None:
+    def __init__(
+        self, units: Units, checker: ContentChecker | None = None, compiled_dir: Path | None = None
+    ) -> None:
         self.units = units
         self.checker = checker or ContentChecker()
+        # With a folder, sets with the portal tier are kept compiled there (bot/content/compiled.py): a
+        # worker that starts, or loads a revision another worker published, reads it instead of building.
+        self.compiled = CompiledContent(compiled_dir, self.checker) if compiled_dir is not None else None
+
+    def build(self, files: Files) -> Built:
+        """The set built; raises ContentInvalid listing every problem. Blocking: run it in a thread."""
+        if self.compiled is not None and PORTAL in files:
+            return self.compiled.built(files)
+        return self.checker.build(files)
 
     # --- reading -----------------------------------------------------------------------------------
     async def latest_id(self) -> int | None:
@@ -142,7 +163,7 @@ class Revisions:
         if await self.latest_id() is not None:
             return None
         files = {path: normalise_text(text) for path, text in files.items()}
-        built = await asyncio.to_thread(self.checker.build, files)
+        built = await asyncio.to_thread(self.build, files)
         try:
             revision = await self._commit(files, actor, "import", comment, parent=None)
         except _Moved:
@@ -212,7 +233,7 @@ class Revisions:
     async def _build_and_commit(
         self, files: Files, actor: Actor, kind: str, comment: str, parent: int, restores: int | None = None
     ) -> Published:
-        built = await asyncio.to_thread(self.checker.build, files)  # raises ContentInvalid
+        built = await asyncio.to_thread(self.build, files)  # raises ContentInvalid
         revision = await self._commit(files, actor, kind, comment, parent, restores)
         return Published(revision, built)
 

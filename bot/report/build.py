@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.catalogue import Catalogue
 from bot.domain.flows import Flows
-from bot.report import charts
 from bot.report.csv_out import write_csv
 from bot.report.figures import Figures, compute
 from bot.report.flow_map import FlowMap
@@ -65,6 +64,9 @@ def make_report(
 
 def draw(figures: Figures, labels: Labels) -> dict[str, bytes]:
     """The charts there is something to draw for."""
+    # matplotlib takes most of a second to import: the web server loads it at the first report, not at start.
+    from bot.report import charts
+
     drawn: dict[str, bytes] = {}
     if figures.totals.conversations:
         drawn["weeks"] = charts.weekly_volume(figures, labels)

@@ -123,12 +123,18 @@ class ProcedureIndex:
 
     @classmethod
     def build(
-        cls, catalogue: Catalogue, lexicon: Lexicon, topics: list[TopicSpec] | None = None
+        cls,
+        catalogue: Catalogue,
+        lexicon: Lexicon,
+        topics: list[TopicSpec] | None = None,
+        reading: Reader | None = None,
     ) -> ProcedureIndex:
+        """`reading`: a reader of the same lexicon for the catalogue's texts alone, one that may remember
+        them from an earlier build (a publish changes few); questions get a reader of their own."""
         reader = Reader(lexicon)
         specs = topics or []
         worded, _ = TopicFinder.split(specs, reader)
-        index = build_index(catalogue, lexicon, reader, worded)
+        index = build_index(catalogue, lexicon, reading or reader, worded)
         about: dict[str, tuple[str | None, str]] = {p.id: (p.code, p.tier) for p in catalogue.procedures()}
         priors = {p.id: value for p in catalogue.procedures() if (value := prior(p)) != 1.0}
         actions = Actions(lexicon.actions, reader)
