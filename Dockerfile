@@ -39,9 +39,14 @@ COPY procedures ./procedures
 COPY flows.yaml lexicon.yaml outreach.yaml report.yaml portal.json ./
 COPY docker/entrypoint.sh docker/migrate.py ./docker/
 # Editable, like docs/deploy.md's install: Settings find the content beside the code (/app).
+# `motcua search` builds the compiled catalogue into the image (/app/.cache, bot/content/compiled.py): each
+# worker then loads it instead of parsing and indexing 2,700 procedures at start. The folder stays the
+# workers' own, so a revision published later is compiled once, by the worker that publishes it.
 RUN pip install --no-deps -e . \
     && chmod 0755 docker/entrypoint.sh \
-    && python -m compileall -q bot api
+    && python -m compileall -q bot api \
+    && motcua search "khai sinh" > /dev/null \
+    && chown -R motcua:motcua /app/.cache
 
 USER motcua:motcua
 EXPOSE 8000
