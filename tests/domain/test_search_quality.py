@@ -11,6 +11,7 @@ machine the test skips, but under CI (CI=true) it must be there, so a missing fi
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 
 from bot.content.loading import load_catalogue
 from bot.content.model import load_content
+from bot.domain.search.index import _matched_texts
 from bot.domain.search.procedures import ProcedureIndex
 
 ROOT = Path(__file__).parents[2]
@@ -37,7 +39,10 @@ class Bar:
 
 TUNING_BAR = Bar(0.98, 0.99, 1.0)
 DEV_BAR = Bar(0.98, 1.0, 1.0)
-LONG_BAR = Bar(0.80, 0.83, 0.75)  # a little under the figures: the catalogue changes too
+# A little under the figures: the catalogue changes too. None-accuracy 0.72 (0.753 before): since "sổ đỏ"
+# reads as the certificate's full name, two land-law questions about no procedure offer the curated
+# land procedures when the portal tier is left out; with it (what the bot serves) they stay unanswered.
+LONG_BAR = Bar(0.80, 0.83, 0.72)
 # With the portal tier's ~2,600 procedures beside the curated ones (what the bot serves by default).
 PORTAL = ROOT / "portal.json"
 PORTAL_DEV_BAR = Bar(0.98, 1.0, 1.0)
@@ -283,3 +288,41 @@ def test_a_long_question_that_names_a_procedure_gets_a_short_list(portal_index: 
     result = portal_index.search(question)
     assert result.decision == "choose", result
     assert any(m.name == "Tách hộ" for m in result.matches[:3]), result
+
+
+# "Sổ đỏ" / "sổ hồng" are read as the land-use certificate the way the catalogue words it ("Giấy chứng
+# nhận quyền sử dụng đất"), so that the portal's records about the certificate answer them too, not only
+# the curated procedures that list "sổ đỏ" among their aliases. Replacing a lost one is the portal's
+# "Cấp lại Giấy chứng nhận do bị mất" (1.012786); exchanging an old one, "Cấp đổi Giấy chứng nhận" (1.012783).
+@pytest.mark.parametrize(
+    "question", ["cap lai so hong bi that lac", "xin cấp lại sổ hồng", "thủ tục cấp lại sổ đỏ"]
+)
+def test_replacing_a_lost_land_certificate_offers_the_portal_procedure(
+    portal_index: ProcedureIndex, question: str
+) -> None:
+    result = portal_index.search(question)
+    assert result.decision != "none", question
+    codes = [m.code for m in result.matches]
+    assert "1.012786" in codes[:3], (question, [(m.score, m.name) for m in result.matches])
+
+
+def test_exchanging_an_old_land_certificate_is_its_own_procedure(portal_index: ProcedureIndex) -> None:
+    result = portal_index.search("cấp đổi sổ đỏ cũ sang mẫu mới")
+    assert result.decision != "none"
+    assert result.matches[0].code == "1.012783", [(m.score, m.name) for m in result.matches]
+
+
+def _said(text: str) -> str:
+    """Lower-case words between single spaces, padded, so that a phrase is found only as whole words."""
+    words = "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFC", text).lower())
+    return f" {' '.join(words.split())} "
+
+
+def test_each_synonym_is_read_as_words_the_catalogue_uses() -> None:
+    """A synonym group's first phrase is what every other one is read as, in questions and in the
+    catalogue alike: a phrase no procedure says ("giấy chứng nhận đất") makes "sổ đỏ" match only the
+    procedures that list "sổ đỏ" itself, never the records that name the certificate in full."""
+    content = load_content(ROOT / "procedures", ROOT / "flows.yaml", ROOT / "lexicon.yaml", PORTAL)
+    texts = [_said(" | ".join(text for text, _ in _matched_texts(p))) for p in content.catalogue.procedures()]
+    unused = [group[0] for group in content.lexicon.synonyms if not any(_said(group[0]) in t for t in texts)]
+    assert not unused, f"no procedure's name, alias, keyword or summary says {unused}"
