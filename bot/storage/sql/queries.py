@@ -6,7 +6,20 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Row, Select, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Row,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Insert, ReturningUpdate, Update
 
@@ -33,6 +46,43 @@ def pending_of(key: ConversationKey, bound: int) -> Select[Any]:
         .subquery()
     )
     return select(func.count()).select_from(mine)
+
+
+ACCEPT_COLUMNS = ("channel", "user_id", "dedupe_key", "incoming", "received_at")
+
+
+@functools.cache
+def accept_pg(bounded: bool) -> Select[Any]:
+    """PostgreSQL: accept a message in ONE statement, its own transaction: count the conversation's
+    unprocessed messages (up to `bound`) and, only below it, insert (a redelivery's insert is a no-op).
+    The row says `pending` and the new `id`: id NULL with pending >= bound is "busy", otherwise a
+    redelivery. Both read one snapshot, as the count and the insert did in one transaction before.
+    Parameters: in_<column> for ACCEPT_COLUMNS, and `bound`."""
+    table = Inbox.__table__
+    values = [bindparam(f"in_{name}", type_=table.c[name].type) for name in ACCEPT_COLUMNS]
+    source = select(*values)
+    pending: ColumnElement[Any] = literal(0)
+    if bounded:
+        mine = (
+            select(Inbox.id)
+            .where(
+                Inbox.processed_at.is_(None),
+                Inbox.channel == bindparam("in_channel"),
+                Inbox.user_id == bindparam("in_user_id"),
+            )
+            .limit(bindparam("bound"))
+            .subquery()
+        )
+        pending = select(func.count()).select_from(mine).scalar_subquery()
+        source = source.where(pending < bindparam("bound"))
+    inserted = (
+        postgresql.insert(Inbox)
+        .from_select(list(ACCEPT_COLUMNS), source)
+        .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
+        .returning(Inbox.id)
+        .cte("accepted")
+    )
+    return select(pending.label("pending"), select(inserted.c.id).scalar_subquery().label("id"))
 
 
 def inbox_item(row: Row[Any]) -> InboxItem:
