@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -111,9 +112,81 @@ _LOCKED_CONVERSATION = (
 )
 
 
-def locked_conversation(key: ConversationKey) -> tuple[Select[Any], dict[str, Any]]:
-    """Built once: it runs at the start of every turn."""
-    return _LOCKED_CONVERSATION, {"conv_channel": key.channel, "conv_user": key.user_id}
+_LOCKED_WITH_INBOX = (
+    select(
+        Conversation.id,
+        Conversation.state,
+        Conversation.version,
+        select(Inbox.processed_at.is_not(None))
+        .where(Inbox.id == bindparam("inbox_id"))
+        .scalar_subquery()
+        .label("processed"),
+    )
+    .where(Conversation.channel == bindparam("conv_channel"), Conversation.user_id == bindparam("conv_user"))
+    .with_for_update(of=Conversation)
+)
+
+
+def locked_conversation(
+    key: ConversationKey, inbox_id: int | None = None
+) -> tuple[Select[Any], dict[str, Any]]:
+    """Built once: it runs at the start of every turn. With `inbox_id`, the row also says whether that
+    inbox item is processed (`processed`: NULL when there is no such item), saving a round trip.
+
+    On PostgreSQL that flag is read in the statement's snapshot, taken before the row lock was waited
+    for: a worker that processed the item while this one waited is not seen. `turn_writes` re-checks
+    on the item's newest version, so such a turn rolls back instead of running twice."""
+    params = {"conv_channel": key.channel, "conv_user": key.user_id}
+    if inbox_id is None:
+        return _LOCKED_CONVERSATION, params
+    return _LOCKED_WITH_INBOX, params | {"inbox_id": inbox_id}
+
+
+EVENT_COLUMNS = (
+    "at",
+    "channel",
+    "user_hash",
+    "flow",
+    "step",
+    "procedure",
+    "incoming_kind",
+    "text_masked",
+    "search_decision",
+    "search_top",
+    "extra",
+)
+
+
+@functools.cache
+def turn_writes(save: bool, event: bool, processed: bool) -> Select[Any]:
+    """PostgreSQL: the end of a turn in ONE statement, each write a data-modifying CTE: the state saved
+    (w_conversation, w_state, w_version, w_updated_at), the event logged (e_<column> for EVENT_COLUMNS),
+    the inbox item marked processed (w_inbox, w_processed_at) only if nobody has marked it yet. Returns
+    how many items it marked (1, or 0: missing or processed by someone else); 1 when it marks none."""
+    writes = []
+    if save:
+        writes.append(
+            update(Conversation)
+            .where(Conversation.id == bindparam("w_conversation"))
+            .values(
+                state=bindparam("w_state"),
+                version=bindparam("w_version"),
+                updated_at=bindparam("w_updated_at"),
+            )
+            .cte("saved")
+        )
+    if event:
+        writes.append(insert(Event).values({c: bindparam(f"e_{c}") for c in EVENT_COLUMNS}).cte("logged"))
+    if not processed:
+        return select(literal(1)).add_cte(*writes)
+    marked = (
+        update(Inbox)
+        .where(Inbox.id == bindparam("w_inbox"), Inbox.processed_at.is_(None))
+        .values(processed_at=bindparam("w_processed_at"))
+        .returning(Inbox.id)
+        .cte("marked")
+    )
+    return select(func.count()).select_from(marked).add_cte(*writes)
 
 
 OUTBOX_COLUMNS = (

@@ -164,21 +164,35 @@ class SqlStore:
 
     # Conversations
 
-    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[SqlConversationTx]:
-        return self._conversation(key)
+    def conversation(
+        self, key: ConversationKey, *, inbox_id: int | None = None
+    ) -> AbstractAsyncContextManager[SqlConversationTx]:
+        return self._conversation(key, inbox_id)
 
     @asynccontextmanager
-    async def _conversation(self, key: ConversationKey) -> AsyncIterator[SqlConversationTx]:
+    async def _conversation(
+        self, key: ConversationKey, inbox_id: int | None
+    ) -> AsyncIterator[SqlConversationTx]:
         async with self._conversation_locks.hold(key), self.unit(write=True) as conn:
             # Nearly every turn is of a conversation that exists: lock it straight away, and create the
             # row (then lock it) only when there is none.
-            row = (await conn.execute(*queries.locked_conversation(key))).one_or_none()
+            lock = queries.locked_conversation(key, inbox_id)
+            row = (await conn.execute(*lock)).one_or_none()
             if row is None:
                 await conn.execute(queries.conversation_placeholder(self._dialect, key, utcnow()))
-                row = (await conn.execute(*queries.locked_conversation(key))).one()
-            tx = SqlConversationTx(conn, StoredConversation(key, row.state, row.version), row.id, self._salt)
+                row = (await conn.execute(*lock)).one()
+            processed = {} if inbox_id is None or row.processed is None else {inbox_id: bool(row.processed)}
+            tx = SqlConversationTx(
+                conn,
+                StoredConversation(key, row.state, row.version),
+                row.id,
+                self._salt,
+                processed=processed,
+                defer=self._dialect == "postgresql",
+            )
             try:
                 yield tx
+                await tx.flush()
             finally:
                 tx.close()
 
