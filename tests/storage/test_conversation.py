@@ -213,7 +213,7 @@ async def _until_someone_waits_for(tx: ConversationTx, kind: str) -> None:
     # A transaction waiting for a row lock waits for the holder's transaction id.
     query = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")
     for _ in range(200):
-        if (await tx.connection.execute(query)).scalar():  # type: ignore[attr-defined]
+        if (await tx.connection.execute(query)).scalar():
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the second worker never waited for the lock")
