@@ -57,7 +57,7 @@ CHANNELS: tuple[tuple[str, ChannelStarter[ChatService]], ...] = (
 # Every connection to a platform's API is kept open for reuse: with httpx's default (keep 20 of up to
 # 100) a burst of replies to many citizens opened and closed connections on every send. HTTP/1.1, not
 # HTTP/2: httpx speaks HTTP/2 only with the `h2` package, which Motcua does not install.
-HTTP_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
+HTTP_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 class Lazy(Generic[T]):
@@ -158,6 +158,10 @@ async def runtime(settings: Settings, *, serve: bool = True) -> AsyncIterator[Ru
     else:
         store = await open_store(settings)
     service = _service(settings, store, serve=serve)
+    if serve:
+        # httpx logs every request at INFO: one line per reply sent, a few percent of the server's CPU
+        # under load. Failed sends are logged by motcua.delivery and the channels.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0), limits=HTTP_LIMITS) if serve else None
     try:
         # Published content lives in the database as revisions; the first start imports the files (and
