@@ -55,9 +55,11 @@ CHANNELS: tuple[tuple[str, ChannelStarter[ChatService]], ...] = (
 
 
 # Every connection to a platform's API is kept open for reuse: with httpx's default (keep 20 of up to
-# 100) a burst of replies to many citizens opened and closed connections on every send. HTTP/1.1, not
-# HTTP/2: httpx speaks HTTP/2 only with the `h2` package, which Motcua does not install.
-HTTP_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+# 100) a burst of replies to many citizens opened and closed connections on every send. Not more than
+# 20 either: httpcore looks through its connections on every request, and sends beyond 20 at once wait
+# a millisecond for one rather than cost every send that search. HTTP/1.1, not HTTP/2: httpx speaks
+# HTTP/2 only with the `h2` package, which Motcua does not install.
+HTTP_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 
 
 class Lazy(Generic[T]):
