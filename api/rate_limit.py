@@ -12,13 +12,13 @@ import math
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import get_runtime
+from api.deps import runtime_of
 from bot.errors import ConversationBusy
 from bot.rate_limits import Budgets, TooMany, WebBudgets
 
 
 def _budgets(request: Request) -> WebBudgets:
-    return get_runtime(request).budgets
+    return runtime_of(request).budgets
 
 
 def _check(request: Request, conversation: Budgets, user_id: str) -> None:

@@ -333,6 +333,7 @@ class CitizenRun:
     sent: int = 0  # turns posted and answered 200
     posts: list[PostResult] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)  # webhook posted -> each message delivered
+    first_ms: list[float] = field(default_factory=list)  # webhook posted -> a turn's first message
     stalled: bool = False  # a turn's messages did not all arrive in time
 
 
@@ -363,5 +364,6 @@ async def converse(
             break
         arrivals = deliveries.by_user[citizen.user][have:want]
         run.latencies_ms += [(at - posted) * 1000 for at, _ in arrivals]
+        run.first_ms += [(at - posted) * 1000 for at, _ in arrivals[:1]]
         have = want
     return run

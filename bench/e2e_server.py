@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +58,10 @@ class ServerProcess:
     env: Mapping[str, str]
     log_path: Path
     workers: int = 1
+    # What runs after `python`: `motcua serve` by default; the bench's baseline app otherwise (it is
+    # given `--port`). `cwd`: the checkout to run, so a benchmark can run an older copy of the code.
+    command: Sequence[str] = ("-m", "bot.cli", "serve")
+    cwd: Path = ROOT
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -67,13 +71,14 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> ServerProcess:
         """Start the server and return once /healthz answers 200 (every worker has started up)."""
-        command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port)]
-        command += ["--workers", str(self.workers)]
+        command = [sys.executable, *self.command, "--port", str(self.port)]
+        if "--workers" not in self.command:
+            command += ["--workers", str(self.workers)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")} | dict(self.env)
         env["PYTHONUNBUFFERED"] = "1"
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         deadline = time.monotonic() + timeout
         while not self._healthy():

@@ -8,6 +8,12 @@ arrival, the server's CPU (all its processes) and peak resident memory; checked:
 exactly the messages the engine says it should, in order, none twice.
 
     python -m bench.e2e_throughput [--citizens 50] [--turns 40] [--setups sqlite,pg2] [--profile]
+                                   [--before DIR] [--baseline]
+
+`--before DIR` also runs, in the same run and right before each setup, the server of another checkout
+(e.g. `git archive main | tar -x -C DIR`), so before and after meet the same load average. `--baseline`
+also measures bench/e2e_baseline.py (one read and one write per request on the same stack) for each
+setup and reports Motcua's CPU per message and per turn against its CPU per request.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import e2e_baseline
 from bench.common import (
     LEXICON_FILE,
     PORTAL_FILE,
@@ -39,6 +46,7 @@ from bench.common import (
     publish,
     read_queries,
 )
+from bench.e2e_baseline import BaselineRun
 from bench.e2e_load import Citizen, CitizenRun, FakePlatform, WebhookClient, converse, plan_conversations
 from bench.e2e_profile import SpyProfile
 from bench.e2e_server import ServerProcess, zalo_env
@@ -75,6 +83,7 @@ SETUPS = {
 @dataclass
 class Measurement:
     setup: Setup
+    code: str  # "after" (this checkout) or "before" (--before DIR)
     citizens: int
     seconds: float
     runs: list[CitizenRun]
@@ -103,10 +112,18 @@ def database(setup: Setup, folder: Path, pg_url: str) -> Iterator[str]:
 
 
 async def measure(
-    setup: Setup, url: str, citizens: list[Citizen], warmup: list[Citizen], folder: Path, profile: bool
+    setup: Setup,
+    url: str,
+    citizens: list[Citizen],
+    warmup: list[Citizen],
+    folder: Path,
+    profile: bool,
+    checkout: Path = ROOT,
+    code: str = "after",
 ) -> Measurement:
     async with FakePlatform() as platform:
-        server = ServerProcess(zalo_env(url, platform.url), folder / f"{setup.name}.log", setup.workers)
+        log = folder / f"{setup.name}-{code}.log"
+        server = ServerProcess(zalo_env(url, platform.url), log, setup.workers, cwd=checkout)
         await asyncio.to_thread(server.start)
         try:
             progress(f"{setup.label}: warming up")
@@ -121,19 +138,23 @@ async def measure(
             progress(f"{setup.label}: {len(citizens)} citizens talking")
             cpu_before, started = server.cpu_seconds(), time.perf_counter()
             if spy is not None:
-                spy.start(folder / f"{setup.name}.spy")
+                spy.start(folder / f"{setup.name}-{code}.spy")
             runs = await _talk(server.url, citizens, platform)
             seconds = time.perf_counter() - started
             cpu = server.cpu_seconds() - cpu_before
             table = (
-                spy.stop(f"Profile of the server, {setup.label} (py-spy, share of samples)") if spy else None
+                spy.stop(f"Profile of the server, {setup.label}, {code} (py-spy, share of samples)")
+                if spy
+                else None
             )
             sampler.cancel()
             await asyncio.sleep(1.0)  # anything sent twice would arrive now
             exact, duplicates, missing = _check(citizens, runs, platform)
         finally:
             await asyncio.to_thread(server.stop)
-    return Measurement(setup, len(citizens), seconds, runs, cpu, peak[0], exact, duplicates, missing, table)
+    return Measurement(
+        setup, code, len(citizens), seconds, runs, cpu, peak[0], exact, duplicates, missing, table
+    )
 
 
 async def _talk(url: str, citizens: Sequence[Citizen], platform: FakePlatform) -> list[CitizenRun]:
@@ -171,19 +192,24 @@ def _check(
     return exact, duplicates, missing
 
 
-def report(measurements: Sequence[Measurement], section: Section) -> None:
+def report(
+    measurements: Sequence[Measurement],
+    section: Section,
+    baselines: dict[str, BaselineRun] | None = None,
+) -> None:
     table = Table(
         "Zalo webhooks to delivered replies",
         columns(
             "setup | citizens:d | turns:d | messages:d | messages/s:.0f | turns/s:.0f | p50 ms:.1f | "
-            "p99 ms:.1f | max ms:.1f | server CPU cores:.2f | CPU ms per message:.2f | peak RSS MiB:.0f | "
-            "exactly once:d | duplicates:d | missing:d"
+            "p99 ms:.1f | first p99 ms:.1f | max ms:.1f | server CPU cores:.2f | CPU ms per message:.2f | "
+            "peak RSS MiB:.0f | exactly once:d | duplicates:d | missing:d"
         ),
     )
+    labelled = any(m.code != "after" for m in measurements)
     for m in measurements:
         latencies = [ms for run in m.runs for ms in run.latencies_ms]
         table.add(
-            m.setup.label,
+            f"{m.setup.label}, {m.code}" if labelled else m.setup.label,
             m.citizens,
             m.turns,
             m.messages,
@@ -191,6 +217,7 @@ def report(measurements: Sequence[Measurement], section: Section) -> None:
             m.turns / m.seconds,
             percentile(latencies, 50),
             percentile(latencies, 99),
+            percentile([ms for run in m.runs for ms in run.first_ms], 99),
             max(latencies, default=float("nan")),
             m.cpu_seconds / m.seconds,
             1000 * m.cpu_seconds / max(1, m.messages),
@@ -200,16 +227,94 @@ def report(measurements: Sequence[Measurement], section: Section) -> None:
             m.missing,
         )
     section.tables.append(table)
+    if labelled or baselines:
+        section.tables.append(_comparison(measurements, baselines or {}))
+    if baselines:
+        section.tables.append(_baseline_table(measurements, baselines))
     section.tables += [m.profile for m in measurements if m.profile is not None]
     section.notes += [
         "messages: Zalo messages the fake platform accepted (a reply longer than Zalo's limits is several); "
         "latency: from posting the webhook to each message's arrival, so the k-th message of a turn "
         "includes the k-1 sent before it. Each citizen waits for a turn's messages before the next turn.",
+        "first p99: from posting the webhook to the first message of the turn's reply.",
         "exactly once: citizens whose received messages equal, in order, what the engine run on the same "
         "content says the turns they sent must deliver.",
         f"The load generator and the fake Zalo API share this machine ({os.cpu_count()} cores) with the "
         "server (and PostgreSQL), so the server is measured while competing for the cores.",
     ]
+
+
+def _cpu_ms(m: Measurement, per: int) -> float:
+    return 1000 * m.cpu_seconds / max(1, per)
+
+
+def _comparison(measurements: Sequence[Measurement], baselines: dict[str, BaselineRun]) -> Table:
+    """Per setup: before and after side by side (same run), and after against the baseline."""
+    table = Table(
+        "Before and after, and against the baseline (same run)",
+        columns(
+            "setup | messages/s before:.0f | messages/s after:.0f | CPU ms/message before:.2f | "
+            "CPU ms/message after:.2f | CPU after ÷ before:.2f | first p99 ms before:.0f | "
+            "first p99 ms after:.0f | baseline CPU ms/request:.2f | after ÷ baseline, per message:.1f | "
+            "after ÷ baseline, per turn:.1f"
+        ),
+    )
+    nan = float("nan")
+    for setup in dict.fromkeys(m.setup for m in measurements):
+        runs = {m.code: m for m in measurements if m.setup == setup}
+        before, after = runs.get("before"), runs.get("after")
+        base = baselines.get(setup.name)
+        base_ms = 1000 * base.cpu_seconds / max(1, base.requests) if base else nan
+
+        def rate(m: Measurement | None) -> float:
+            return m.messages / m.seconds if m else nan
+
+        def per_message(m: Measurement | None) -> float:
+            return _cpu_ms(m, m.messages) if m else nan
+
+        def first_p99(m: Measurement | None) -> float:
+            return percentile([ms for run in m.runs for ms in run.first_ms], 99) if m else nan
+
+        table.add(
+            setup.label,
+            rate(before),
+            rate(after),
+            per_message(before),
+            per_message(after),
+            per_message(after) / per_message(before),
+            first_p99(before),
+            first_p99(after),
+            base_ms,
+            per_message(after) / base_ms,
+            (_cpu_ms(after, after.turns) if after else nan) / base_ms,
+        )
+    return table
+
+
+def _baseline_table(measurements: Sequence[Measurement], baselines: dict[str, BaselineRun]) -> Table:
+    table = Table(
+        "Baseline: FastAPI, one row read and one written per request (bench/e2e_baseline.py)",
+        columns(
+            "setup | clients:d | requests:d | requests/s:.0f | p50 ms:.1f | p99 ms:.1f | "
+            "server CPU cores:.2f | CPU ms per request:.2f"
+        ),
+    )
+    clients = measurements[0].citizens if measurements else 0
+    for setup in dict.fromkeys(m.setup for m in measurements):
+        base = baselines.get(setup.name)
+        if base is None:
+            continue
+        table.add(
+            setup.label,
+            clients,
+            base.requests,
+            base.requests / base.seconds,
+            percentile(base.latencies_ms, 50),
+            percentile(base.latencies_ms, 99),
+            base.cpu_seconds / base.seconds,
+            1000 * base.cpu_seconds / max(1, base.requests),
+        )
+    return table
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,12 +327,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("MOTCUA_TEST_DATABASE_URL", PG_DEFAULT))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="sample the server with py-spy while it runs")
+    parser.add_argument("--before", type=Path, help="also run this older checkout's server, for comparison")
+    parser.add_argument("--baseline", action="store_true", help="also measure bench/e2e_baseline.py")
+    parser.add_argument(
+        "--baseline-seconds", type=float, default=8.0, help="how long the baseline is posted to"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to append to")
     parser.add_argument("--no-results", action="store_true", help="print only")
     args = parser.parse_args(argv)
     setups = [SETUPS[name.strip()] for name in args.setups.split(",") if name.strip()]
     content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE, PORTAL_FILE)
-    section = run(content, setups, args.citizens, args.turns, args.seed, args.pg_url, args.profile, argv)
+    section = run(
+        content,
+        setups,
+        args.citizens,
+        args.turns,
+        args.seed,
+        args.pg_url,
+        args.profile,
+        argv,
+        before=args.before,
+        baseline_seconds=args.baseline_seconds if args.baseline else None,
+    )
     publish(section, None if args.no_results else args.results)
     return 0
 
@@ -241,6 +362,9 @@ def run(
     pg_url: str,
     profile: bool,
     argv: Sequence[str] | None = None,
+    *,
+    before: Path | None = None,
+    baseline_seconds: float | None = None,
 ) -> Section:
     questions = [q.query for q in read_queries(TUNING_QUERIES)]
     progress(f"planning {citizens} conversations of {turns} turns")
@@ -253,12 +377,28 @@ def run(
         code=SERVICE_CODE,
     )
     measurements = []
+    baselines: dict[str, BaselineRun] = {}
     with tempfile.TemporaryDirectory(prefix="motcua-e2e-") as tmp:
         folder = Path(tmp)
         for setup in setups:
+            if before is not None:
+                with database(setup, folder, pg_url) as url:
+                    progress(f"{setup.label}: the server of {before}")
+                    measurements.append(
+                        asyncio.run(
+                            measure(setup, url, plan, warmup, folder, profile, before.resolve(), "before")
+                        )
+                    )
             with database(setup, folder, pg_url) as url:
                 measurements.append(asyncio.run(measure(setup, url, plan, warmup, folder, profile)))
-    report(measurements, section)
+            if baseline_seconds is not None:
+                with database(setup, folder, pg_url) as url:
+                    progress(f"{setup.label}: baseline for {baseline_seconds:g} s")
+                    log = folder / f"{setup.name}-baseline.log"
+                    baselines[setup.name] = asyncio.run(
+                        e2e_baseline.measure(url, log, setup.workers, citizens, baseline_seconds)
+                    )
+    report(measurements, section, baselines)
     return section
 
 

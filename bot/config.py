@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_", extra="ignore", frozen=True)
 
     database_url: str = "sqlite:///./motcua.db"
+    # PostgreSQL connections each worker keeps open: about the citizens it serves at once. Fewer, and
+    # turns queue for a connection; the old 20 + 10 overflow opened and closed connections under load.
+    database_pool_size: int = Field(default=30, ge=1, le=500)
     catalogue_dir: Path = CHECKOUT / "procedures"
     flows_file: Path = CHECKOUT / "flows.yaml"
     lexicon_file: Path = CHECKOUT / "lexicon.yaml"

@@ -4,6 +4,7 @@
     ├── ContentInvalid          procedures/ or flows.yaml failed validation; .problems lists every one
     ├── ConfigError             a setting is missing or contradictory at start-up
     ├── StorageError            the database refused or lost something
+    │   └── AlreadyProcessed    another worker processed this inbox item first; the turn rolled back
     ├── ChannelError            a channel API failed; .channel, .code say which and how
     │   ├── ChannelAuthError    token invalid or expired and could not be refreshed
     │   ├── ChannelRateLimited  the platform asked us to slow down; .retry_after seconds
@@ -79,6 +80,15 @@ class ConfigError(MotcuaError):
 
 class StorageError(MotcuaError):
     pass
+
+
+class AlreadyProcessed(StorageError):
+    """A turn found, when marking its inbox item, that another worker processed it meanwhile (the item
+    looked unprocessed when the turn locked the conversation). Everything the turn wrote rolled back."""
+
+    def __init__(self, inbox_id: int) -> None:
+        self.inbox_id = inbox_id
+        super().__init__(f"inbox item {inbox_id} was processed by another worker meanwhile")
 
 
 class ChannelError(MotcuaError):

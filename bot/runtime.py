@@ -59,6 +59,14 @@ def channels() -> tuple[tuple[str, ChannelStarter[ChatService]], ...]:
     )
 
 
+# Every connection to a platform's API is kept open for reuse: with httpx's default (keep 20 of up to
+# 100) a burst of replies to many citizens opened and closed connections on every send. Not more than
+# 20 either: httpcore looks through its connections on every request, and sends beyond 20 at once wait
+# a millisecond for one rather than cost every send that search. HTTP/1.1, not HTTP/2: httpx speaks
+# HTTP/2 only with the `h2` package, which Motcua does not install.
+HTTP_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+
+
 class Lazy(Generic[T]):
     """A value made on first use and kept for the life of the process. A load that raises is not kept, so
     the next use tries again: an invalid report.yaml or outreach.yaml is a 503 at request time (the
@@ -149,12 +157,19 @@ async def runtime(settings: Settings, *, serve: bool = True) -> AsyncIterator[Ru
     channels, recovery, the delivery loop, stopped on exit); otherwise a terminal process."""
     if serve:
         store = await open_checked(
-            settings.database_url, salt=settings.secret_salt, require_existing=settings.require_database
+            settings.database_url,
+            salt=settings.secret_salt,
+            require_existing=settings.require_database,
+            pool_size=settings.database_pool_size,
         )
     else:
         store = await open_store(settings)
     service = _service(settings, store, serve=serve)
-    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) if serve else None
+    if serve:
+        # httpx logs every request at INFO: one line per reply sent, a few percent of the server's CPU
+        # under load. Failed sends are logged by motcua.delivery and the channels.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0), limits=HTTP_LIMITS) if serve else None
     try:
         # Published content lives in the database as revisions; the first start imports the files (and
         # files changed on disk since the last start are published first).

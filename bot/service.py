@@ -28,6 +28,7 @@ from bot.delivery import Delivery
 from bot.domain.engine import Turn
 from bot.domain.messages import Incoming, Reply
 from bot.domain.state import ConversationState
+from bot.errors import AlreadyProcessed
 from bot.storage.base import ConversationKey, ConversationTx, InboxItem, OutboxItem, Store, TurnEvent, utcnow
 
 log = logging.getLogger("motcua.service")
@@ -115,7 +116,7 @@ class ChatService:
         """Run one accepted message through the engine; everything it changes commits together."""
         self._in_flight.add(item.id)
         try:
-            async with self.store.conversation(item.key) as tx:
+            async with self.store.conversation(item.key, inbox_id=item.id) as tx:
                 if await tx.is_processed(item.id):
                     return []
                 saved = tx.conversation.state
@@ -135,6 +136,8 @@ class ChatService:
                     helpful, comment = turn.trace.feedback
                     await tx.add_feedback(turn.trace.procedure, helpful, comment)  # storage masks it
                 await tx.mark_processed(item.id)
+        except AlreadyProcessed:
+            return []  # another worker's turn, committed while this one ran; this one rolled back
         finally:
             self._in_flight.discard(item.id)
         for hook in self.on_turn:
@@ -190,10 +193,11 @@ class ChatService:
     async def _settle(self, item: InboxItem) -> None:
         """A web (or terminal) turn whose process died before answering: its page got an error and sends
         the message again, so running it now would apply it twice. It is marked done, unanswered."""
-        async with self.store.conversation(item.key) as tx:
-            if not await tx.is_processed(item.id):
-                await tx.mark_processed(item.id)
-                log.info("settled an unanswered %s turn left by a stopped process", item.key.channel)
+        with contextlib.suppress(AlreadyProcessed):  # someone else settled it: nothing left to do
+            async with self.store.conversation(item.key, inbox_id=item.id) as tx:
+                if not await tx.is_processed(item.id):
+                    await tx.mark_processed(item.id)
+                    log.info("settled an unanswered %s turn left by a stopped process", item.key.channel)
 
     async def _loop(self) -> None:
         next_housekeeping = 0.0

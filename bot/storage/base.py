@@ -130,9 +130,14 @@ class Store(Protocol):
         ...
 
     # Conversations
-    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[ConversationTx]:
+    def conversation(
+        self, key: ConversationKey, *, inbox_id: int | None = None
+    ) -> AbstractAsyncContextManager[ConversationTx]:
         """`async with store.conversation(key) as tx:` holds the conversation's lock for the block;
-        everything done through tx commits together at the end, or not at all on an exception."""
+        everything done through tx commits together at the end, or not at all on an exception.
+        `inbox_id`: the item the block is about to process, whose `tx.is_processed` the store may then
+        learn with the lock. A SQL store may raise AlreadyProcessed at the end of the block when another
+        worker processed that item meanwhile (nothing of the block is kept)."""
         ...
 
     async def load_state(self, key: ConversationKey) -> dict[str, Any] | None: ...

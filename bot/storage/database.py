@@ -68,14 +68,20 @@ def is_sqlite_memory(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
-def create_engine_for(url: str, echo: bool = False) -> AsyncEngine:
+DEFAULT_POOL_SIZE = 30
+
+
+def create_engine_for(url: str, echo: bool = False, pool_size: int | None = None) -> AsyncEngine:
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(parsed, echo=echo)
     else:
         # Under load 50 citizens need more than the default 5 connections; opening and closing them
-        # per turn was a large share of the time in the throughput profile.
-        engine = create_async_engine(parsed, echo=echo, pool_size=20, max_overflow=10)
+        # per turn was a large share of the time in the throughput profile. The pool keeps
+        # MOTCUA_DATABASE_POOL_SIZE open; the few overflow connections (opened and closed again) are a
+        # margin for bursts, not the working set.
+        size = pool_size or DEFAULT_POOL_SIZE
+        engine = create_async_engine(parsed, echo=echo, pool_size=size, max_overflow=max(2, size // 4))
     if parsed.get_backend_name() == "sqlite":
         install_sqlite_hooks(engine.sync_engine, wal=not is_sqlite_memory(parsed))
     return engine

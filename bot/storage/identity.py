@@ -59,7 +59,9 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).resolve()
 
 
-async def open_checked(url: str, *, salt: str, require_existing: bool) -> SqlStore:
+async def open_checked(
+    url: str, *, salt: str, require_existing: bool, pool_size: int | None = None
+) -> SqlStore:
     """Open (and migrate) the store, saying loudly when the database is new, or refusing if required."""
     file = sqlite_file(url)
     missing = file is not None and not file.exists()
@@ -68,7 +70,7 @@ async def open_checked(url: str, *, salt: str, require_existing: bool) -> SqlSto
             f"the database file {file} does not exist and MOTCUA_REQUIRE_DATABASE is set: refusing to start "
             "with an empty database (check MOTCUA_DATABASE_URL and the volume it lives on)"
         )
-    store = await SqlStore.open(url, migrate=False, salt=salt)
+    store = await SqlStore.open(url, migrate=False, salt=salt, pool_size=pool_size)
     try:
         if not missing:
             async with store.engine.connect() as conn:

@@ -185,8 +185,10 @@ class MemoryStore:
         )
         return [replace(item, incoming=json_copy(item.incoming)) for item in itertools.islice(pending, limit)]
 
-    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[MemoryConversationTx]:
-        return self._conversation(key)
+    def conversation(
+        self, key: ConversationKey, *, inbox_id: int | None = None
+    ) -> AbstractAsyncContextManager[MemoryConversationTx]:
+        return self._conversation(key)  # one process, one lock: is_processed is exact, nothing to learn
 
     @asynccontextmanager
     async def _conversation(self, key: ConversationKey) -> AsyncIterator[MemoryConversationTx]:

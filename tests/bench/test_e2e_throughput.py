@@ -50,3 +50,30 @@ def test_py_spy_stacks_fold_into_self_and_inclusive_shares() -> None:
     assert shares["handle (service.py)"] == (20.0, 80.0)
     assert shares["send (httpx/_client.py)"] == (20.0, 20.0)
     assert "main (app.py)" not in shares  # never on top of a stack: no self time, not listed
+
+
+def test_the_baseline_is_measured_in_the_same_run_and_compared() -> None:
+    content = load_content(PROCEDURES_DIR, ROOT / "flows.yaml", LEXICON_FILE, PORTAL_FILE)
+
+    section = run(
+        content,
+        [SETUPS["sqlite"]],
+        citizens=2,
+        turns=2,
+        seed=7,
+        pg_url=PG_DEFAULT,
+        profile=False,
+        baseline_seconds=1.0,
+    )
+
+    baseline = section.tables[2]
+    (row,) = baseline.rows
+    cells = dict(zip([c.name for c in baseline.columns], row, strict=True))
+    assert baseline.title.startswith("Baseline") and cells["setup"] == "1 worker, SQLite"
+    assert isinstance(cells["requests"], int) and cells["requests"] > 0
+    for name in ("requests/s", "CPU ms per request"):
+        value = cells[name]
+        assert isinstance(value, float) and math.isfinite(value) and value > 0, name
+    (compared,) = section.table("Before and after, and against the baseline (same run)").rows
+    ratio = compared[-2]
+    assert isinstance(ratio, float) and math.isfinite(ratio) and ratio > 0  # after ÷ baseline, per message

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from bot.errors import StorageError
-from bot.storage.base import ConversationKey, TurnEvent
+from bot.errors import AlreadyProcessed, StorageError
+from bot.storage.base import ConversationKey, ConversationTx, TurnEvent
 from tests.storage.conftest import Store, StoreKit
 from tests.storage.turns_worker import KEY, increment
 
@@ -161,3 +162,58 @@ async def test_state_and_work_in_flight_survive_a_restart(kit: StoreKit, key: Co
     assert await after.pending_inbox() == [item]
     assert [o.id for o in await after.due_outbox()] == [replies[0].id]
     assert await after.get_secret("zalo") == {"refresh_token": "rt-1"}
+
+
+async def test_a_turn_that_waited_for_another_workers_turn_on_its_item_does_not_apply_it_again(
+    durable_kit: StoreKit, key: ConversationKey
+) -> None:
+    # Two workers take the same accepted message (a recovery round while its first worker is slow).
+    # The second waits for the conversation's lock; whatever snapshot it read the item in, its turn
+    # must not be applied a second time.
+    one, two = await durable_kit.open(), await durable_kit.open()
+    item = await one.accept(key, "msg-1", {"kind": "text", "text": "a"})
+    assert item is not None
+    async with one.conversation(key) as tx:  # an existing conversation: the second waits for its row
+        await tx.save({"turns": 0})
+    first_inside = asyncio.Event()
+
+    async def first() -> None:
+        async with one.conversation(key, inbox_id=item.id) as tx:
+            assert not await tx.is_processed(item.id)
+            first_inside.set()
+            await _until_someone_waits_for(tx, durable_kit.kind)
+            # No save: the conversation's row stays as the second read it, so PostgreSQL does not
+            # re-read that row (nor the flag beside it) once the lock is granted.
+            await tx.mark_processed(item.id)
+
+    async def second() -> str:
+        await first_inside.wait()
+        try:
+            async with two.conversation(key, inbox_id=item.id) as tx:
+                if await tx.is_processed(item.id):
+                    return "saw it processed"
+                await tx.save({"turns": 1})
+                await tx.mark_processed(item.id)
+        except AlreadyProcessed:
+            return "rolled back"
+        return "applied again"
+
+    _, outcome = await asyncio.gather(first(), second())
+
+    assert outcome in ("saw it processed", "rolled back")
+    assert await one.load_state(key) == {"turns": 0}
+
+
+async def _until_someone_waits_for(tx: ConversationTx, kind: str) -> None:
+    """Return once another transaction waits for the conversation's row lock (PostgreSQL), so that
+    its statement started before this one commits; on SQLite (one writer) a pause has to do."""
+    if kind != "postgres":
+        await asyncio.sleep(0.5)
+        return
+    # A transaction waiting for a row lock waits for the holder's transaction id.
+    query = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")
+    for _ in range(200):
+        if (await tx.connection.execute(query)).scalar():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second worker never waited for the lock")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from bot.errors import ConversationBusy
 from bot.storage.base import ConversationKey
+from bot.storage.sql import SqlStore
 from tests.storage.conftest import Store, StoreKit
 
 TEXT = {"kind": "text", "text": "làm giấy khai sinh", "button": "", "payload": ""}
@@ -78,3 +82,25 @@ async def test_the_stored_text_has_id_and_phone_numbers_masked(store: Store, key
     assert item is not None
     assert item.incoming == {**incoming, "text": "CCCD [CCCD], gọi [SĐT]"}
     assert (await store.pending_inbox())[0].incoming == item.incoming
+
+
+async def test_a_conversation_over_its_bound_of_unprocessed_messages_is_busy(
+    store: Store, key: ConversationKey
+) -> None:
+    if not isinstance(store, SqlStore):
+        pytest.skip("the bound is the SQL store's (the web server's)")
+    store.max_pending = 2
+    first = await store.accept(key, "m1", TEXT)
+    assert first is not None and await store.accept(key, "m2", TEXT) is not None
+
+    with pytest.raises(ConversationBusy):
+        await store.accept(key, "m3", TEXT)
+    with pytest.raises(ConversationBusy):  # busy wins over "a redelivery", as the count comes first
+        await store.accept(key, "m1", TEXT)
+    other = await store.accept(ConversationKey(key.channel, "someone-else"), "o1", TEXT)
+    async with store.conversation(key) as tx:
+        await tx.mark_processed(first.id)
+    third = await store.accept(key, "m3", TEXT)
+
+    assert other is not None and third is not None
+    assert [item.dedupe_key for item in await store.pending_inbox()] == ["m2", "o1", "m3"]

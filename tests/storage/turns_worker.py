@@ -16,7 +16,7 @@ KEY = ConversationKey("zalo", "counter")
 
 async def increment(store: SqlStore | object, turns: int) -> None:
     for _ in range(turns):
-        async with store.conversation(KEY) as tx:  # type: ignore[attr-defined]
+        async with store.conversation(KEY) as tx:  # type: ignore[union-attr]
             count = (tx.conversation.state or {}).get("count", 0)
             await asyncio.sleep(0.001)
             await tx.save({"count": count + 1})

@@ -6,7 +6,21 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Row, Select, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Row,
+    Select,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Insert, ReturningUpdate, Update
 
@@ -35,6 +49,43 @@ def pending_of(key: ConversationKey, bound: int) -> Select[Any]:
     return select(func.count()).select_from(mine)
 
 
+ACCEPT_COLUMNS = ("channel", "user_id", "dedupe_key", "incoming", "received_at")
+
+
+@functools.cache
+def accept_pg(bounded: bool) -> Select[Any]:
+    """PostgreSQL: accept a message in ONE statement, its own transaction: count the conversation's
+    unprocessed messages (up to `bound`) and, only below it, insert (a redelivery's insert is a no-op).
+    The row says `pending` and the new `id`: id NULL with pending >= bound is "busy", otherwise a
+    redelivery. Both read one snapshot, as the count and the insert did in one transaction before.
+    Parameters: in_<column> for ACCEPT_COLUMNS, and `bound`."""
+    table = Inbox.__table__
+    values = [bindparam(f"in_{name}", type_=table.c[name].type) for name in ACCEPT_COLUMNS]
+    source = select(*values)
+    pending: ColumnElement[Any] = literal(0)
+    if bounded:
+        mine = (
+            select(Inbox.id)
+            .where(
+                Inbox.processed_at.is_(None),
+                Inbox.channel == bindparam("in_channel"),
+                Inbox.user_id == bindparam("in_user_id"),
+            )
+            .limit(bindparam("bound"))
+            .subquery()
+        )
+        pending = select(func.count()).select_from(mine).scalar_subquery()
+        source = source.where(pending < bindparam("bound"))
+    inserted = (
+        postgresql.insert(Inbox)
+        .from_select(list(ACCEPT_COLUMNS), source)
+        .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
+        .returning(Inbox.id)
+        .cte("accepted")
+    )
+    return select(pending.label("pending"), select(inserted.c.id).scalar_subquery().label("id"))
+
+
 def inbox_item(row: Row[Any]) -> InboxItem:
     return InboxItem(
         row.id, ConversationKey(row.channel, row.user_id), row.dedupe_key, row.incoming, row.received_at
@@ -61,9 +112,81 @@ _LOCKED_CONVERSATION = (
 )
 
 
-def locked_conversation(key: ConversationKey) -> tuple[Select[Any], dict[str, Any]]:
-    """Built once: it runs at the start of every turn."""
-    return _LOCKED_CONVERSATION, {"conv_channel": key.channel, "conv_user": key.user_id}
+_LOCKED_WITH_INBOX = (
+    select(
+        Conversation.id,
+        Conversation.state,
+        Conversation.version,
+        select(Inbox.processed_at.is_not(None))
+        .where(Inbox.id == bindparam("inbox_id"))
+        .scalar_subquery()
+        .label("processed"),
+    )
+    .where(Conversation.channel == bindparam("conv_channel"), Conversation.user_id == bindparam("conv_user"))
+    .with_for_update(of=Conversation)
+)
+
+
+def locked_conversation(
+    key: ConversationKey, inbox_id: int | None = None
+) -> tuple[Select[Any], dict[str, Any]]:
+    """Built once: it runs at the start of every turn. With `inbox_id`, the row also says whether that
+    inbox item is processed (`processed`: NULL when there is no such item), saving a round trip.
+
+    On PostgreSQL that flag is read in the statement's snapshot, taken before the row lock was waited
+    for: a worker that processed the item while this one waited is not seen. `turn_writes` re-checks
+    on the item's newest version, so such a turn rolls back instead of running twice."""
+    params = {"conv_channel": key.channel, "conv_user": key.user_id}
+    if inbox_id is None:
+        return _LOCKED_CONVERSATION, params
+    return _LOCKED_WITH_INBOX, params | {"inbox_id": inbox_id}
+
+
+EVENT_COLUMNS = (
+    "at",
+    "channel",
+    "user_hash",
+    "flow",
+    "step",
+    "procedure",
+    "incoming_kind",
+    "text_masked",
+    "search_decision",
+    "search_top",
+    "extra",
+)
+
+
+@functools.cache
+def turn_writes(save: bool, event: bool, processed: bool) -> Select[Any]:
+    """PostgreSQL: the end of a turn in ONE statement, each write a data-modifying CTE: the state saved
+    (w_conversation, w_state, w_version, w_updated_at), the event logged (e_<column> for EVENT_COLUMNS),
+    the inbox item marked processed (w_inbox, w_processed_at) only if nobody has marked it yet. Returns
+    how many items it marked (1, or 0: missing or processed by someone else); 1 when it marks none."""
+    writes = []
+    if save:
+        writes.append(
+            update(Conversation)
+            .where(Conversation.id == bindparam("w_conversation"))
+            .values(
+                state=bindparam("w_state"),
+                version=bindparam("w_version"),
+                updated_at=bindparam("w_updated_at"),
+            )
+            .cte("saved")
+        )
+    if event:
+        writes.append(insert(Event).values({c: bindparam(f"e_{c}") for c in EVENT_COLUMNS}).cte("logged"))
+    if not processed:
+        return select(literal(1)).add_cte(*writes)
+    marked = (
+        update(Inbox)
+        .where(Inbox.id == bindparam("w_inbox"), Inbox.processed_at.is_(None))
+        .values(processed_at=bindparam("w_processed_at"))
+        .returning(Inbox.id)
+        .cte("marked")
+    )
+    return select(func.count()).select_from(marked).add_cte(*writes)
 
 
 OUTBOX_COLUMNS = (

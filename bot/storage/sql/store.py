@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -75,12 +75,19 @@ class SqlStore:
 
     @classmethod
     async def open(
-        cls, url: str, *, salt: str | None = None, migrate: bool = False, echo: bool = False
+        cls,
+        url: str,
+        *,
+        salt: str | None = None,
+        migrate: bool = False,
+        echo: bool = False,
+        pool_size: int | None = None,
     ) -> SqlStore:
         """Connect to MOTCUA_DATABASE_URL; `migrate` first brings the schema up to date.
 
-        `salt` keys the pseudonyms in events and feedback (MOTCUA_SECRET_SALT in production)."""
-        engine = create_engine_for(url, echo=echo)
+        `salt` keys the pseudonyms in events and feedback (MOTCUA_SECRET_SALT in production);
+        `pool_size`: PostgreSQL connections kept open (MOTCUA_DATABASE_POOL_SIZE)."""
+        engine = create_engine_for(url, echo=echo, pool_size=pool_size)
         store = cls(engine, salt or DEFAULT_SALT, single_connection=is_sqlite_memory(async_url(url)))
         if migrate:
             try:
@@ -124,6 +131,17 @@ class SqlStore:
         if self.file_identity is not None:
             self.file_identity.check()  # never accept into a deleted file: the message would be lost
         bound = self.max_pending
+        if self._dialect == "postgresql":
+            params = {f"in_{name}": values[name] for name in queries.ACCEPT_COLUMNS} | {"bound": bound}
+
+            async def one(conn: AsyncConnection) -> Row[Any]:
+                row: Row[Any] = (await conn.execute(queries.accept_pg(bound is not None), params)).one()
+                return row
+
+            row = await self._units.single(one)
+            if row.id is None and bound is not None and row.pending >= bound:
+                raise ConversationBusy(key.channel)
+            return None if row.id is None else InboxItem(row.id, key, dedupe_key, stored, now)
 
         async def job(conn: AsyncConnection) -> int | None:
             # Not raised in here: a shared (group-commit) transaction would fail for everyone in it.
@@ -146,21 +164,35 @@ class SqlStore:
 
     # Conversations
 
-    def conversation(self, key: ConversationKey) -> AbstractAsyncContextManager[SqlConversationTx]:
-        return self._conversation(key)
+    def conversation(
+        self, key: ConversationKey, *, inbox_id: int | None = None
+    ) -> AbstractAsyncContextManager[SqlConversationTx]:
+        return self._conversation(key, inbox_id)
 
     @asynccontextmanager
-    async def _conversation(self, key: ConversationKey) -> AsyncIterator[SqlConversationTx]:
+    async def _conversation(
+        self, key: ConversationKey, inbox_id: int | None
+    ) -> AsyncIterator[SqlConversationTx]:
         async with self._conversation_locks.hold(key), self.unit(write=True) as conn:
             # Nearly every turn is of a conversation that exists: lock it straight away, and create the
             # row (then lock it) only when there is none.
-            row = (await conn.execute(*queries.locked_conversation(key))).one_or_none()
+            lock = queries.locked_conversation(key, inbox_id)
+            row = (await conn.execute(*lock)).one_or_none()
             if row is None:
                 await conn.execute(queries.conversation_placeholder(self._dialect, key, utcnow()))
-                row = (await conn.execute(*queries.locked_conversation(key))).one()
-            tx = SqlConversationTx(conn, StoredConversation(key, row.state, row.version), row.id, self._salt)
+                row = (await conn.execute(*lock)).one()
+            processed = {} if inbox_id is None or row.processed is None else {inbox_id: bool(row.processed)}
+            tx = SqlConversationTx(
+                conn,
+                StoredConversation(key, row.state, row.version),
+                row.id,
+                self._salt,
+                processed=processed,
+                defer=self._dialect == "postgresql",
+            )
             try:
                 yield tx
+                await tx.flush()
             finally:
                 tx.close()
 
@@ -241,14 +273,16 @@ class SqlStore:
             for lease_until, ids in by_lease.items():
                 await conn.execute(*queries.release_outbox(ids, lease_until, now))
 
-        await self._units.write(job)
+        # Each release stands on its own (a lease it no longer matches is left alone), so several need
+        # no common transaction either.
+        await self._units.single(job)
 
     async def mark_delivered(self, outbox_id: int) -> None:
         async def job(conn: AsyncConnection) -> int:
             result = await conn.execute(*queries.mark_delivered(outbox_id, utcnow()))
             return result.rowcount
 
-        if await self._units.write(job) == 0:
+        if await self._units.single(job) == 0:
             raise StorageError(f"outbox item {outbox_id} does not exist")
 
     async def mark_failed(self, outbox_id: int, error: str, retry_at: dt.datetime | None) -> None:
@@ -260,9 +294,11 @@ class SqlStore:
         )
 
     async def _update_outbox(self, outbox_id: int, **values: Any) -> None:
-        async with self.unit(write=True) as conn:
+        async def job(conn: AsyncConnection) -> int:
             result = await conn.execute(sql_update(Outbox).where(Outbox.id == outbox_id).values(**values))
-        if result.rowcount == 0:
+            return result.rowcount
+
+        if await self._units.single(job) == 0:
             raise StorageError(f"outbox item {outbox_id} does not exist")
 
     # Channel secrets

@@ -63,6 +63,7 @@ class Units:
     def __init__(self, engine: AsyncEngine, single_connection: bool) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
+        self._postgres = engine.dialect.name == "postgresql"
         self._turns: asyncio.Lock | None = asyncio.Lock() if single_connection else None
         self._writers: asyncio.Lock | None = (
             asyncio.Lock() if self._sqlite and not single_connection else None
@@ -82,6 +83,19 @@ class Units:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
         return await asyncio.shield(done)  # a caller that gives up does not cancel the others' commit
+
+    async def single(self, job: Job[T]) -> T:
+        """A write whose statements each stand on their own (usually there is one). On PostgreSQL it runs
+        in autocommit: each statement is its own transaction, which saves the BEGIN and COMMIT round
+        trips a transaction costs (psycopg sends each on its own). On SQLite it is an ordinary `write`."""
+        if not self._postgres:
+            return await self.write(job)
+        try:
+            async with self._engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return await job(conn)
+        except SQLAlchemyError as exc:
+            raise storage_error(exc) from exc
 
     async def _flush(self) -> None:
         jobs: list[tuple[Job[Any], asyncio.Future[Any]]] = []
