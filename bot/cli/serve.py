@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -15,6 +17,29 @@ log = logging.getLogger("motcua.serve")
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Platform webhooks: a line each in the access log would be one per citizen message (most of the
+# traffic) and costs the worker a formatted write per request; their failures are logged by the routes
+# themselves (bad signature, unknown app, ...). Everything else keeps its access log line.
+QUIET_PREFIXES = ("/webhooks/",)
+
+
+class QuietWebhooks(logging.Filter):
+    """Drops uvicorn's access log records of webhook requests (uvicorn passes the path as args[2])."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            return not args[2].startswith(QUIET_PREFIXES)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's own logging configuration with webhook requests left out of the access log. Given as a
+    dictionary so that every worker process (started afresh) configures the same filter."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["quiet_webhooks"] = {"()": f"{__name__}.QuietWebhooks"}
+    config["loggers"]["uvicorn.access"]["filters"] = ["quiet_webhooks"]
+    return config
 
 
 def address_mismatch(settings: Settings, port: int) -> str | None:
@@ -41,12 +66,18 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> int:
     if workers > 1:
         # Each worker process builds its own app from the environment (settings are re-read there).
         uvicorn.run(
-            "api.main:app_factory", factory=True, host=host, port=port, workers=workers, log_level="info"
+            "api.main:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            log_config=log_config(),
         )
     else:
         from api.main import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=log_config())
     return 0
 
 
