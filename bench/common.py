@@ -24,6 +24,8 @@ PROCEDURES_DIR = ROOT / "procedures"
 PORTAL_FILE = ROOT / "portal.json"  # the portal tier a server of this checkout serves by default
 LEXICON_FILE = ROOT / "lexicon.yaml"
 TUNING_QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
+LONG_QUERIES = ROOT / "tests" / "data" / "long_questions.tsv"  # citizens' long stories and questions
+PORTAL_QUERIES = ROOT / "tests" / "data" / "portal_questions.tsv"  # questions only the portal tier answers
 # The held-out dev set lives in the shared folder beside the checkout (CI points here as well).
 DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.tsv"
 RESULTS_FILE = ROOT / "bench" / "RESULTS.md"

@@ -20,6 +20,9 @@ from pathlib import Path
 
 from bench.common import (
     DEV_QUERIES,
+    LONG_QUERIES,
+    PORTAL_FILE,
+    PORTAL_QUERIES,
     ROOT,
     Section,
     Table,
@@ -33,9 +36,6 @@ from bench.common import (
 from bot.content.model import load_content
 from bot.domain.search.procedures import ProcedureIndex
 
-LONG_QUERIES = ROOT / "tests" / "data" / "long_questions.tsv"
-PORTAL_QUERIES = ROOT / "tests" / "data" / "portal_questions.tsv"
-PORTAL_FILE = ROOT / "portal.json"
 CODE = (
     "bot/domain/search/procedures.py",
     "bot/domain/search/topics.py",

@@ -33,7 +33,10 @@ from pathlib import Path
 
 from bench.common import (
     DEV_QUERIES,
+    LEXICON_FILE,
+    LONG_QUERIES,
     PORTAL_FILE,
+    PORTAL_QUERIES,
     PROCEDURES_DIR,
     RESULTS_FILE,
     ROOT,
@@ -54,10 +57,7 @@ from bot.domain.catalogue import Catalogue, Procedure
 from bot.domain.search.index import _matched_texts
 from bot.domain.search.procedures import ProcedureIndex
 
-LONG_QUERIES = ROOT / "tests" / "data" / "long_questions.tsv"
-PORTAL_QUERIES = ROOT / "tests" / "data" / "portal_questions.tsv"
 FLOWS_FILE = ROOT / "flows.yaml"
-LEXICON_FILE = ROOT / "lexicon.yaml"
 
 P50_GOAL_MS = 1.0
 P99_GOAL_MS = 3.0
