@@ -11,23 +11,30 @@ a database at head with tables.py (review it before committing).
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from bot.storage.database import BEGIN_OPTION, IMMEDIATE, install_sqlite_hooks, is_sqlite_memory, sync_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant shared by all Motcua processes: pg_advisory_xact_lock takes a bigint key.
 _PG_MIGRATION_LOCK = 0x6D6F7463756101  # "motcua" + 1
 
 _Work = Callable[[Connection], None]
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\b[^=]*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -42,7 +49,35 @@ def upgrade_connection(connection: Connection) -> None:
     trample each other. (On SQLite the caller's BEGIN IMMEDIATE is that lock.)"""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    if head_revision() is not None and current_revision(connection) == head_revision():
+        # The usual case at a worker's start: nothing to do, and Alembic (with Mako and Pygments, about a
+        # tenth of a start-up) is not even imported.
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration, read from the files' `revision` / `down_revision` lines; None when they do
+    not form one line of history (Alembic then decides, as always)."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict((name, value or None) for name, value in _REVISION_LINE.findall(path.read_text("utf-8")))
+        if "revision" not in found or found["revision"] is None:
+            return None
+        revisions[found["revision"]] = found.get("down_revision")
+    heads = set(revisions) - {down for down in revisions.values() if down is not None}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The schema's revision as Alembic recorded it; None for a new database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return versions[0] if len(versions) == 1 else None
 
 
 def upgrade(url: str) -> None:
@@ -52,6 +87,8 @@ def upgrade(url: str) -> None:
 
 def draft_revision(url: str, message: str) -> None:
     def draft(connection: Connection) -> None:
+        from alembic import command
+
         command.revision(alembic_config(connection), message=message, autogenerate=True)
 
     _run_in_transaction(url, draft)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -102,3 +104,39 @@ def test_the_migration_files_ship_beside_the_code() -> None:
     # One file per revision, numbered in order, so the chain from 0001 to head is complete.
     assert [name[:4] for name in shipped] == [f"{i:04d}" for i in range(1, len(shipped) + 1)]
     assert shipped[-1].startswith(head_revision())
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from bot.storage import migrate
+
+    assert migrate.head_revision() == head_revision()
+
+
+def test_a_database_at_head_is_opened_without_importing_alembic(sqlite_file_url: str) -> None:
+    """A worker's start on a current schema reads its revision and leaves Alembic unloaded (a tenth of a
+    start-up); a database one migration behind is still upgraded."""
+    upgrade(sqlite_file_url)
+    code = (
+        "import asyncio, sys\n"
+        "from bot.storage.sql.store import SqlStore\n"
+        "async def main():\n"
+        f"    store = await SqlStore.open({sqlite_file_url!r}, migrate=True)\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    at_head = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert at_head.stdout.strip() == "[]", at_head.stderr
+
+    engine = sa.create_engine(sync_url(sqlite_file_url))
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            command.downgrade(config, "-1")
+        behind = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert behind.stdout.strip() != "[]", "a schema behind head must be upgraded by Alembic"
+        with engine.connect() as connection:
+            version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert version == head_revision()
+    finally:
+        engine.dispose()
