@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.admin_web.browser import MARKS, Site, shot, signed_in
 from tests.admin_web.chat_probe import wait_until_bot_says
@@ -117,3 +117,28 @@ def test_the_editor_fits_a_phone(site: Site, new_context: MakeContext, width: in
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
     expect(page.locator("#publish")).to_be_visible()
     shot(page, "admin-procedure-phone.png")
+
+
+def test_a_check_lost_on_the_way_is_asked_again(site: Site, new_context: MakeContext) -> None:
+    """The server does not answer one check (a restart, a dropped connection): the mistake is still marked
+    on its line once the next one answers, without the official typing anything more."""
+    page = signed_in(new_context(), site, site.login_path("official", "Lê Văn Tâm"))
+    open_procedure(page, "Đăng ký khai sinh")
+    page.click("#tab-yaml")
+    draft = page.input_value("#yaml-text")
+    lines = draft.split("\n")
+    level_line = next(i for i, line in enumerate(lines) if line.startswith("level:")) + 1
+    dropped: list[str] = []
+
+    def drop_first(route: Route) -> None:
+        if not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/admin/api/validate", drop_first)
+    broken = "\n".join("level: 9" if i == level_line - 1 else line for i, line in enumerate(lines))
+    page.fill("#yaml-text", broken)
+    expect(page.locator(".yaml__gutter .is-err")).to_have_text([str(level_line)], timeout=10_000)
+    assert dropped, "the first check should have been dropped"

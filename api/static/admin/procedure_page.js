@@ -96,6 +96,7 @@ function showFormFrom(yaml) {
 
 // --- checking ------------------------------------------------------------------------------------------
 const checkSoon = debounce(() => check(), 500);
+const CHECK_RETRY_MS = 2000;
 
 async function check() {
   const yaml = s.draft;
@@ -106,6 +107,10 @@ async function check() {
     out = await api("validate", { method: "POST", body: { file, yaml } });
   } catch (err) {
     $("#check-status").textContent = err.message;
+    // A check lost on the way (no answer, the server busy or restarting) is asked again while the text
+    // is unchanged: otherwise the draft would stay unchecked, its mistakes unmarked, until the next key.
+    const transient = err.status === 0 || err.status === 429 || err.status >= 500;
+    if (transient) setTimeout(() => { if (s.draft === yaml) check(); }, CHECK_RETRY_MS);
     return;
   }
   applyCheck(yaml, out.problems || []);
